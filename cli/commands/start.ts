@@ -1,0 +1,5 @@
+/** `patchbay start` — placeholder until the platform issue wires it. */
+export function run(_argv: string[]): Promise<number> {
+  process.stderr.write('patchbay start: not implemented yet\n');
+  return Promise.resolve(2);
+}
