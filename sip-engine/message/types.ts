@@ -61,3 +61,55 @@ export interface SipStatusLine {
   status: number;
   reason: string;
 }
+
+/** Limits applied by message/parser.ts parseMessage (each has a default; see parser.ts DEFAULT_PARSE_LIMITS). */
+export interface ParseLimits {
+  /** Largest accepted message in bytes (default 65535, the largest UDP payload; RFC 3261 §18.1.1). */
+  maxBytes: number;
+  /** Most header lines (after unfolding) in one message (default 256). */
+  maxHeaders: number;
+  /** Longest single header line after unfolding, in characters (default 8192). */
+  maxHeaderLineBytes: number;
+  /** Most Via values (counting comma-separated ones) in one message (default 64). */
+  maxViaCount: number;
+}
+
+/** RAck header (RFC 3262 §7.2). */
+export interface RAck {
+  /** The RSeq of the reliable provisional response being acknowledged. */
+  rseq: number;
+  /** The CSeq number of the request the response belonged to. */
+  seq: number;
+  method: string;
+}
+
+/** Session-Expires header (RFC 4028 §4). */
+export interface SessionExpires {
+  deltaSeconds: number;
+  refresher?: 'uac' | 'uas';
+  /** Every parameter (keys lower-cased; null for flags), refresher included. */
+  params: Map<string, string | null>;
+}
+
+/** Subscription-State header (RFC 6665 §8.2.3, grammar §8.4). */
+export interface SubscriptionState {
+  /** "active" | "pending" | "terminated" or an extension value, lower-cased. */
+  state: string;
+  expires?: number;
+  /** Lower-cased reason (e.g. "timeout", "noresource", "rejected"). */
+  reason?: string;
+  retryAfter?: number;
+  params: Map<string, string | null>;
+}
+
+/** Event header (RFC 6665 §8.2.1, grammar §8.4). */
+export interface EventHeader {
+  /** The whole event-type as written, e.g. "presence" or "presence.winfo". */
+  eventType: string;
+  /** The package part (before the first "."). */
+  package: string;
+  /** Template parts after the package ("winfo" in "presence.winfo"). */
+  templates: string[];
+  id?: string;
+  params: Map<string, string | null>;
+}

@@ -89,3 +89,35 @@ export interface TransportLayerApi {
   /** True if host:port is one of our own listening addresses. */
   isLocal(host: string, port: number | undefined): boolean;
 }
+
+/** Stable codes of `TransportError` (transport/errors.ts). */
+export type TransportErrorCode = 'no-transport' | 'connect-failed' | 'closed' | 'too-large';
+
+/** Counters since start (plain numbers; the engine exports them to Prometheus). */
+export interface TransportStats {
+  /** Messages parsed and handed up (requests + responses). */
+  messagesReceived: number;
+  bytesReceived: number;
+  messagesSent: number;
+  bytesSent: number;
+  /** Input that could not be parsed (datagrams, framed stream messages, WS messages). */
+  malformed: number;
+  /** Requests dropped by the per-source rate limit. */
+  droppedRateLimited: number;
+  /** Datagrams / stream messages / WS messages over maxMessageBytes. */
+  droppedOversize: number;
+  /** Sends that failed (rejected with TransportError). */
+  sendFailures: number;
+  /** CRLFCRLF keepalive pings answered with a CRLF pong (RFC 5626 §3.5.1). */
+  keepalivesAnswered: number;
+  /** Stream connections (TCP, TLS, WS, WSS; inbound + outbound) open right now. */
+  connectionsOpen: number;
+  /** Stream connections ever accepted or established. */
+  connectionsTotal: number;
+  /** Inbound connections refused because of maxConnections. */
+  connectionsRefused: number;
+  /** Stream connections closed for sending garbage (unframeable input). */
+  connectionsClosedGarbage: number;
+  /** Stream connections closed by the idle timer. */
+  connectionsClosedIdle: number;
+}
