@@ -1,0 +1,119 @@
+/**
+ * THE configuration schema of patchbay (one TypeBox schema for the whole system). Every object
+ * rejects unknown keys; every key that has a sensible value has a `default`, applied by the loader
+ * before validation. `node.id` defaults to the host name (filled by the loader, not statically).
+ */
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { HOST_PORT_PATTERN, ID_PATTERN, item, NamedItem, oneOf, Port, section } from './schema-helpers.js';
+import { SipSection } from './schema-sip.js';
+
+export const ROLES = ['admin', 'supervisor', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const NodeSection = section({
+  id: Type.String({ pattern: ID_PATTERN, description: 'This instance in logs, events and the cluster' }),
+});
+
+const DatabaseSection = section({
+  url: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'PostgreSQL URL (postgres://user:pass@host:5432/db); absent = embedded PGlite',
+    }),
+  ),
+  path: Type.String({
+    minLength: 1,
+    default: './data/pglite',
+    description: 'PGlite data directory (no url)',
+  }),
+});
+
+const NATS_URL = '(nats|tls|ws|wss)://[^,\\s]+';
+const BusSection = section({
+  url: Type.Optional(
+    Type.String({
+      pattern: `^${NATS_URL}(,${NATS_URL})*$`,
+      description: 'NATS server URL(s), comma-separated; absent = in-process bus',
+    }),
+  ),
+});
+
+const PresenceSection = section({
+  mode: oneOf(['embedded', 'external'] as const, {
+    default: 'embedded',
+    description: 'embedded presence server/registrar, or an external one (Kamailio, OpenSIPS)',
+  }),
+  server: Type.Optional(
+    Type.String({ pattern: '^sips?:\\S+$', description: 'External presence server URI (mode external)' }),
+  ),
+  domain: Type.String({
+    minLength: 1,
+    default: 'localhost',
+    description: 'Presence domain (sales@<domain>)',
+  }),
+});
+
+const RtpengineSection = section({
+  servers: Type.Array(
+    Type.String({ pattern: HOST_PORT_PATTERN, description: 'rtpengine ng address host:port' }),
+    {
+      default: [],
+      description: 'rtpengine ng control addresses; empty = no media anchoring',
+    },
+  ),
+});
+
+const ApiToken = item({
+  token: Type.String({ minLength: 16, pattern: '^\\S+$', description: 'Bearer token (>= 16 characters)' }),
+  role: oneOf(ROLES, { description: 'admin > supervisor > agent' }),
+  agentId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'The agent this token acts as' })),
+});
+
+const HttpSection = section({
+  host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Listen address of the HTTP API' }),
+  port: Port(8080, 'Listen port of the HTTP API'),
+  bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body' }),
+  tokens: Type.Array(ApiToken, { default: [], description: 'API bearer tokens and their roles' }),
+});
+
+const LogSection = section({
+  level: oneOf(LOG_LEVELS, { default: 'info', description: 'pino log level' }),
+});
+
+const list = (description: string) => Type.Array(NamedItem, { default: [], description });
+
+export const ConfigSchema = Type.Object(
+  {
+    node: NodeSection,
+    sip: SipSection,
+    database: DatabaseSection,
+    bus: BusSection,
+    presence: PresenceSection,
+    rtpengine: RtpengineSection,
+    http: HttpSection,
+    log: LogSection,
+    gateways: list('Trunks calls arrive on and leave through'),
+    queues: list('Call queues'),
+    agents: list('Agents'),
+    people: list('People with call instructions'),
+    campaigns: list('Dialer campaigns'),
+  },
+  { additionalProperties: false },
+);
+
+/** Recursively read-only view of a value. */
+export type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** What the schema accepts once defaults are applied (mutable; used while loading). */
+export type ConfigData = Static<typeof ConfigSchema>;
+/** The validated configuration, deep-frozen by the loader. */
+export type PatchbayConfig = DeepReadonly<ConfigData>;
+export type ApiTokenConfig = PatchbayConfig['http']['tokens'][number];

@@ -1,0 +1,63 @@
+/**
+ * The event catalogue: every event type the bus carries, with its TypeBox payload schema. Topics
+ * are `<type>[.<suffix>]` (e.g. `agent.state.a17`). To add an event type, add ONE line to
+ * `EVENTS` below; publishers import it from `EVENTS`, receivers look it up by name.
+ *
+ * Schemas allow unknown extra properties so nodes of different versions can share a bus.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { isValidTopic } from './subject.js';
+import type { EventType, PayloadIssue } from './types.js';
+
+/** Declares an event type (the type name must itself be a valid literal topic). */
+export function defineEvent<S extends TSchema>(type: string, schema: S): EventType<S> {
+  if (!isValidTopic(type)) throw new Error(`event type '${type}' is not a valid topic`);
+  return Object.freeze({ type, schema });
+}
+
+export const EVENTS = {
+  systemStarted: defineEvent(
+    'system.started',
+    Type.Object({ version: Type.String(), pid: Type.Integer({ minimum: 1 }) }),
+  ),
+  systemStopping: defineEvent('system.stopping', Type.Object({ reason: Type.String() })),
+  configReloaded: defineEvent('config.reloaded', Type.Object({ changed: Type.Array(Type.String()) })),
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type EventData<N extends EventName> = Static<(typeof EVENTS)[N]['schema']>;
+
+interface Entry {
+  event: EventType;
+  check: TypeCheck<TSchema>;
+}
+
+function buildIndex(events: readonly EventType[]): Map<string, Entry> {
+  const index = new Map<string, Entry>();
+  for (const event of events) {
+    if (index.has(event.type)) throw new Error(`event type '${event.type}' is defined twice`);
+    index.set(event.type, { event, check: TypeCompiler.Compile(event.schema) });
+  }
+  return index;
+}
+
+const INDEX = buildIndex(Object.values(EVENTS));
+
+/** The catalogue entry named `type`, if this build knows it. */
+export function lookupEvent(type: string): EventType | undefined {
+  return INDEX.get(type)?.event;
+}
+
+/** True if `event` is the catalogue's own entry (not a look-alike defined elsewhere). */
+export function isCatalogued(event: EventType): boolean {
+  return INDEX.get(event.type)?.event === event;
+}
+
+/** Every schema violation of `data` against catalogued `type` (empty = valid). */
+export function payloadIssues(type: string, data: unknown): PayloadIssue[] {
+  const entry = INDEX.get(type);
+  if (!entry) return [{ path: '/', message: `unknown event type '${type}'` }];
+  if (entry.check.Check(data)) return [];
+  return [...entry.check.Errors(data)].map((e) => ({ path: e.path || '/', message: e.message }));
+}

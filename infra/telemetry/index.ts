@@ -1,0 +1,5 @@
+/** Public surface of infra/telemetry/: logging (pino) and metrics (prom-client). */
+export { createLogger, componentLogger, callLogger, REDACT_PATHS, REDACT_CENSOR } from './logger.js';
+export type { Logger, LoggerConfig } from './logger.js';
+export { createMetrics } from './metrics.js';
+export type { Metrics, MetricsOptions } from './metrics.js';
