@@ -37,7 +37,8 @@ export function staticSdp(port = 40000): string {
   ].join('\r\n');
 }
 
-class StaticSdh implements SessionDescriptionHandler {
+/** Offers/answers `staticSdp()`; `remote` keeps the peer's SDP so tests can check what arrived. */
+export class StaticSdh implements SessionDescriptionHandler {
   remote: string | undefined;
   close(): void {
     /* no media to release */
@@ -90,27 +91,30 @@ export class SipJsAgent {
     return this.ua.start();
   }
 
-  /** REGISTERs and resolves once the registrar accepted the binding. */
+  /** REGISTERs and resolves once the registrar accepted the binding; rejects on a final failure or timeout. */
   async register(timeoutMs = 5000): Promise<void> {
-    this.#registerer = new Registerer(this.ua, { expires: 300 });
-    const reg = this.#registerer;
+    const reg = new Registerer(this.ua, { expires: 300 });
+    this.#registerer = reg;
+    let fail: (e: Error) => void = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
     const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('REGISTER timed out')), timeoutMs);
+      fail = reject;
+      timer = setTimeout(() => reject(new Error('REGISTER timed out')), timeoutMs);
       reg.stateChange.addListener((s) => {
-        if (s === RegistererState.Registered) {
-          clearTimeout(timer);
-          resolve();
-        }
+        if (s === RegistererState.Registered) resolve();
       });
     });
-    await reg.register({
-      requestDelegate: {
-        onReject: (res) => {
-          throw new Error(`REGISTER rejected: ${res.message.statusCode}`);
+    try {
+      // A delegate that throws would throw inside sip.js's transaction code: reject the wait instead.
+      await reg.register({
+        requestDelegate: {
+          onReject: (res) => fail(new Error(`REGISTER rejected: ${res.message.statusCode}`)),
         },
-      },
-    });
-    await done;
+      });
+      await done;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Calls `target`; resolves with the session once established, rejects on failure or timeout. */

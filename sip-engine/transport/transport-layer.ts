@@ -14,11 +14,13 @@ import type { ConnectTarget } from './connector.js';
 import { isLocalAddress, selectEndpoint } from './endpoint-selection.js';
 import { TransportError, TransportStartError } from './errors.js';
 import { InboundPipeline } from './inbound.js';
+import { InvalidHostIndex, isInvalidHost, sameStreamTransport } from './invalid-hosts.js';
 import { silentLogger } from './logger.js';
 import type { TransportLogger } from './logger.js';
 import { SourceRateLimiter } from './rate-limiter.js';
 import { emptyStats } from './stats.js';
 import { StreamTransports } from './stream-transports.js';
+import type { Connection } from './connection.js';
 import type {
   LocalEndpoint,
   RemoteTarget,
@@ -73,6 +75,7 @@ export class TransportLayer implements TransportLayerApi {
   readonly #stats: TransportStats = emptyStats();
   readonly #pipeline: InboundPipeline;
   readonly #streams: StreamTransports;
+  readonly #invalidHosts = new InvalidHostIndex();
   #udp: UdpListener[] = [];
   #endpoints: LocalEndpoint[];
   #state: TransportLayerState = 'new';
@@ -87,7 +90,10 @@ export class TransportLayer implements TransportLayerApi {
       stats: this.#stats,
       rateLimiter: new SourceRateLimiter(opts.limits.perSourceRequestsPerSecond, opts.clock),
       logger: this.#logger,
-      emitMessage: (m) => this.#events.emit('message', m),
+      emitMessage: (m) => {
+        this.#invalidHosts.noteRequest(m);
+        this.#events.emit('message', m);
+      },
       emitMalformed: (m) => this.#events.emit('malformed', m),
     });
     this.#streams = new StreamTransports({
@@ -101,7 +107,10 @@ export class TransportLayer implements TransportLayerApi {
         verifyPeer: opts.tls?.verifyPeer ?? false,
       },
       onMessage: (raw, source, local) => this.#pipeline.handle(raw, source, local),
-      onConnectionClosed: (id) => this.#events.emit('connectionClosed', id),
+      onConnectionClosed: (id) => {
+        this.#invalidHosts.forget(id);
+        this.#events.emit('connectionClosed', id);
+      },
     });
   }
 
@@ -169,7 +178,20 @@ export class TransportLayer implements TransportLayerApi {
   }
 
   selectEndpoint(target: Pick<RemoteTarget, 'protocol' | 'address'>): LocalEndpoint | undefined {
+    if (isInvalidHost(target.address)) return this.#invalidHostConnection(target)?.local;
     return selectEndpoint(this.#endpoints, target);
+  }
+
+  /** The open connection a `.invalid` host spoke on (its own connectionId first), if any. */
+  #invalidHostConnection(
+    target: Pick<RemoteTarget, 'protocol' | 'address' | 'connectionId'>,
+  ): Connection | undefined {
+    const ids = [target.connectionId, this.#invalidHosts.connectionFor(target.address)];
+    for (const id of ids) {
+      const conn = id === undefined ? undefined : this.#streams.registry.byId(id);
+      if (conn?.isUsable && sameStreamTransport(target.protocol, conn.protocol)) return conn;
+    }
+    return undefined;
   }
 
   isLocal(host: string, port: number | undefined): boolean {
@@ -188,14 +210,18 @@ export class TransportLayer implements TransportLayerApi {
 
   async #send(data: Buffer, target: RemoteTarget): Promise<SendResult> {
     if (this.#state !== 'running') throw new TransportError('closed', `transport is ${this.#state}`);
-    const dest = await this.#resolve(target);
     const result =
-      target.protocol === 'udp'
-        ? await this.#sendUdp(data, dest)
-        : await this.#sendStream(data, target, dest);
+      isStream(target.protocol) && isInvalidHost(target.address)
+        ? await this.#sendToInvalidHost(data, target)
+        : await this.#sendResolved(data, target);
     this.#stats.messagesSent += 1;
     this.#stats.bytesSent += data.length;
     return result;
+  }
+
+  async #sendResolved(data: Buffer, target: RemoteTarget): Promise<SendResult> {
+    const dest = await this.#resolve(target);
+    return target.protocol === 'udp' ? this.#sendUdp(data, dest) : this.#sendStream(data, target, dest);
   }
 
   async #sendUdp(data: Buffer, dest: ConnectTarget): Promise<SendResult> {
@@ -208,6 +234,18 @@ export class TransportLayer implements TransportLayerApi {
     return { local, target: { protocol: 'udp', address: dest.address, port: dest.port }, bytes: data.length };
   }
 
+  /** RFC 7118 §5.2: a `.invalid` host cannot be resolved; only the connection it came over reaches it. */
+  async #sendToInvalidHost(data: Buffer, target: RemoteTarget): Promise<SendResult> {
+    const conn = this.#invalidHostConnection(target);
+    if (!conn) {
+      throw new TransportError(
+        'connect-failed',
+        `${target.address} is reachable only over its own connection, which is gone`,
+      );
+    }
+    return this.#sendOn(conn, data);
+  }
+
   /** RFC 3261 §18.2.2 / RFC 5923: an existing connection first; a new one needs a matching endpoint. */
   async #sendStream(data: Buffer, target: RemoteTarget, dest: ConnectTarget): Promise<SendResult> {
     let conn = this.#streams.existing(target, dest);
@@ -217,6 +255,10 @@ export class TransportLayer implements TransportLayerApi {
         throw new TransportError('no-transport', `no ${target.protocol} endpoint for ${dest.address}`);
       conn = this.#streams.connect(target.protocol, dest, local);
     }
+    return this.#sendOn(conn, data);
+  }
+
+  async #sendOn(conn: Connection, data: Buffer): Promise<SendResult> {
     await conn.send(data);
     const sent: RemoteTarget = {
       protocol: conn.protocol,
