@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { HOST_PORT_PATTERN, ID_PATTERN, item, NamedItem, oneOf, Port, section } from './schema-helpers.js';
 import { SipSection } from './schema-sip.js';
+import { AgentConfigItem } from '../router/agents/model/agent-schema.js';
 
 export const ROLES = ['admin', 'supervisor', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,6 +30,11 @@ const DatabaseSection = section({
     minLength: 1,
     default: './data/pglite',
     description: 'PGlite data directory (no url)',
+  }),
+  schema: Type.String({
+    pattern: '^[a-z_][a-z0-9_]{0,62}$',
+    default: 'public',
+    description: 'Postgres schema holding the tables (created if missing), first on the search_path',
   }),
 });
 
@@ -98,7 +104,10 @@ export const ConfigSchema = Type.Object(
     log: LogSection,
     gateways: list('Trunks calls arrive on and leave through'),
     queues: list('Call queues'),
-    agents: list('Agents'),
+    agents: Type.Array(AgentConfigItem, {
+      default: [],
+      description: 'Agents (router/agents/model/agent-schema.ts)',
+    }),
     people: list('People with call instructions'),
     campaigns: list('Dialer campaigns'),
   },

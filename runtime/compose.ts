@@ -1,0 +1,248 @@
+/**
+ * The composition root: `startPatchbay(config)` starts, in order,
+ *
+ *   storage (PostgreSQL | PGlite) → bus (NATS | in-process) → SIP engine (embedded worker thread |
+ *   external drachtio-servers) → router app (drachtio-srf connected, handlers registered) → HTTP
+ *
+ * and logs where SIP and HTTP listen. Each started component registers its part of the ordered
+ * shutdown (shutdown.ts) at once, so if a later step fails the same state machine stops what is
+ * already running, in reverse order, and the failure is a {@link StartupError} naming the step.
+ */
+import type { PatchbayConfig } from '../config/index.js';
+import { createBus, EVENTS } from '../infra/bus/index.js';
+import type { EventBus } from '../infra/bus/index.js';
+import { createNodeEventLog } from '../infra/db/index.js';
+import type { DatabaseHandle, JsonValue } from '../infra/db/index.js';
+import { Readiness } from '../infra/http/index.js';
+import type { ReadinessCheck } from '../infra/http/index.js';
+import { packageVersion } from '../infra/http/version.js';
+import { componentLogger, createLogger } from '../infra/telemetry/index.js';
+import type { Logger } from '../infra/telemetry/index.js';
+import { registerRouterApp } from '../router/app.js';
+import type { RouterApp } from '../router/app.js';
+import { staticEntryPoints } from '../router/model/entry-points.js';
+import type { Clock } from '../sip-engine/util/clock.js';
+import { systemClock } from '../sip-engine/util/clock.js';
+import { idleActivity } from './activity.js';
+import type { RouterActivity } from './activity.js';
+import {
+  buildHttp,
+  busCheck,
+  databaseCheck,
+  describeDatabase,
+  listenHttp,
+  openStorage,
+} from './components.js';
+import { describeError, StartupError } from './errors.js';
+import type { StartupStep } from './errors.js';
+import { Shutdown } from './shutdown.js';
+import type { ShutdownHooks, ShutdownOptions, ShutdownReport, ShutdownState } from './shutdown.js';
+import { connectRouterSrf, drachtioTargets, formatEndpoint, sipInfo, startEmbeddedEngine } from './sip.js';
+import type { SipInfo, SrfLink } from './sip.js';
+import type { DrachtioTarget } from '../infra/drachtio/srf-connection.js';
+
+export interface StartOptions {
+  /** Root logger (default: one built from `config.log` and `config.node`). */
+  logger?: Logger;
+  clock?: Clock;
+  /** The router's calls and subscriptions, for the drain phases (default: none). */
+  activity?: RouterActivity;
+  shutdown?: Pick<ShutdownOptions, 'budgetMs' | 'phaseTimeoutsMs' | 'minPhaseMs'>;
+}
+
+export interface PatchbayRuntime {
+  readonly sip: SipInfo;
+  readonly http: { url: string };
+  readonly database: { kind: DatabaseHandle['kind'] };
+  readonly bus: { kind: EventBus['kind'] };
+  /** Where the shutdown state machine is (`running` until stop()). */
+  readonly state: ShutdownState;
+  /** The ordered graceful shutdown; idempotent (later calls get the same report). */
+  stop(reason?: string): Promise<ShutdownReport>;
+}
+
+interface Context {
+  cfg: PatchbayConfig;
+  logger: Logger;
+  clock: Clock;
+  activity: RouterActivity;
+  hooks: ShutdownHooks;
+  readiness: Readiness;
+  version: string;
+}
+
+interface Parts {
+  storage: DatabaseHandle;
+  bus: EventBus;
+  sip: SipInfo;
+  httpUrl: string;
+}
+
+/** Runs one start-up step (logged with its duration); any failure becomes a StartupError naming the step. */
+async function step<T>(ctx: Context, name: StartupStep, run: () => Promise<T>): Promise<T> {
+  const t0 = ctx.clock.now();
+  try {
+    const value = await run();
+    ctx.logger.info({ step: name, ms: Math.round(ctx.clock.now() - t0) }, 'start-up step done');
+    return value;
+  } catch (err) {
+    if (err instanceof StartupError) throw err;
+    throw new StartupError(name, describeError(err), { cause: err });
+  }
+}
+
+export async function startPatchbay(cfg: PatchbayConfig, opts: StartOptions = {}): Promise<PatchbayRuntime> {
+  const ctx = context(cfg, opts);
+  const shutdown = new Shutdown({
+    ...opts.shutdown,
+    hooks: ctx.hooks,
+    clock: ctx.clock,
+    logger: componentLogger(ctx.logger, 'shutdown'),
+  });
+  let parts: Parts;
+  try {
+    parts = await assemble(ctx);
+  } catch (err) {
+    const e =
+      err instanceof StartupError ? err : new StartupError('router', describeError(err), { cause: err });
+    ctx.logger.error({ step: e.step, error: e.message }, 'start-up failed; stopping what was started');
+    await shutdown.run(`start-up failed (${e.step})`);
+    throw e;
+  }
+  await announceStarted(ctx, parts);
+  return {
+    sip: parts.sip,
+    http: { url: parts.httpUrl },
+    database: { kind: parts.storage.kind },
+    bus: { kind: parts.bus.kind },
+    get state() {
+      return shutdown.state;
+    },
+    stop: (reason = 'stop requested') => shutdown.run(reason),
+  };
+}
+
+function context(cfg: PatchbayConfig, opts: StartOptions): Context {
+  const clock = opts.clock ?? systemClock;
+  return {
+    cfg,
+    logger: opts.logger ?? createLogger(cfg),
+    clock,
+    hooks: {},
+    activity: opts.activity ?? idleActivity,
+    readiness: new Readiness({ clock }),
+    version: packageVersion(),
+  };
+}
+
+async function assemble(ctx: Context): Promise<Parts> {
+  const { cfg, hooks, readiness } = ctx;
+  const storage = await step(ctx, 'storage', () => openStorage(cfg, ctx.logger));
+  hooks['close-database'] = () => storage.close();
+  readiness.register('database', databaseCheck(storage));
+  const bus = await step(ctx, 'bus', () =>
+    createBus({ nodeId: cfg.node.id, logger: componentLogger(ctx.logger, 'bus'), ...busUrl(cfg) }),
+  );
+  hooks['drain-bus'] = () => bus.drain();
+  readiness.register('bus', busCheck(bus));
+  const engine = await step(ctx, 'sip-engine', () => startEmbeddedEngine(cfg));
+  if (engine) hooks['stop-engine'] = () => engine.stop();
+  const targets = await step(ctx, 'router', () =>
+    startRouter(ctx, drachtioTargets(cfg, engine), { storage, bus }),
+  );
+  const httpUrl = await step(ctx, 'http', () => startHttp(ctx, bus));
+  return { storage, bus, sip: sipInfo(cfg, engine, targets), httpUrl };
+}
+
+function busUrl(cfg: PatchbayConfig): { url?: string } {
+  return cfg.bus.url !== undefined ? { url: cfg.bus.url } : {};
+}
+
+/** Connects drachtio-srf, registers the router's handlers and its shutdown phases. */
+async function startRouter(
+  ctx: Context,
+  targets: DrachtioTarget[],
+  announce: { storage: DatabaseHandle; bus: EventBus },
+): Promise<DrachtioTarget[]> {
+  const log = componentLogger(ctx.logger, 'router');
+  const link = await connectRouterSrf(targets, componentLogger(ctx.logger, 'drachtio'));
+  ctx.hooks['disconnect-sip'] = () => link.disconnect(); // replaced below once the app is registered
+  ctx.readiness.register('sip', sipCheck(link));
+  const app = registerRouterApp(link.srf, { lookup: staticEntryPoints(new Map()), log });
+  // Not ready once shutdown stops admitting, so load balancers and probes move on first.
+  ctx.readiness.register('admission', () => {
+    const state = app.admission.state;
+    return state === 'open' ? true : { ready: false, detail: `admission ${state}` };
+  });
+  ctx.hooks['stop-admitting'] = () => stopAdmitting(ctx, app, announce);
+  ctx.hooks['drain-calls'] = () => ctx.activity.whenCallsIdle();
+  ctx.hooks['terminate-subscriptions'] = () => ctx.activity.terminateSubscriptions();
+  ctx.hooks['disconnect-sip'] = () => {
+    if (app.admission.state !== 'closed') app.admission.apply('close');
+    return link.disconnect();
+  };
+  return targets;
+}
+
+function sipCheck(link: SrfLink): ReadinessCheck {
+  return () => {
+    const { connected, expected } = link.status();
+    return connected === expected
+      ? true
+      : { ready: false, detail: `${connected}/${expected} drachtio servers connected` };
+  };
+}
+
+/** New INVITEs get 503 + Retry-After from now on; the cluster and the audit log hear we are going. */
+async function stopAdmitting(
+  ctx: Context,
+  app: RouterApp,
+  announce: { storage: DatabaseHandle; bus: EventBus },
+): Promise<void> {
+  if (app.admission.state === 'open') app.admission.apply('drain');
+  ctx.logger.info({ activeCalls: ctx.activity.activeCalls() }, 'admission closed to new calls');
+  const reason = 'shutdown';
+  await record(ctx, 'system.stopping', { reason }, announce.storage);
+  await announce.bus.publish(EVENTS.systemStopping, { reason }, ctx.cfg.node.id).catch((err: unknown) => {
+    ctx.logger.warn({ error: describeError(err) }, 'could not publish system.stopping');
+  });
+}
+
+async function startHttp(ctx: Context, bus: EventBus): Promise<string> {
+  const { cfg, readiness, clock, version } = ctx;
+  const app = await buildHttp(cfg, { logger: ctx.logger, bus, readiness, clock, version });
+  ctx.hooks['close-http'] = () => app.close();
+  return listenHttp(app, cfg);
+}
+
+/** Appends a node event; a failure is logged, never fatal (the database check reports health). */
+async function record(ctx: Context, type: string, data: JsonValue, storage: DatabaseHandle): Promise<void> {
+  try {
+    await createNodeEventLog(storage.db, ctx.clock).append(ctx.cfg.node.id, type, data);
+  } catch (err) {
+    ctx.logger.warn({ type, error: describeError(err) }, 'could not record node event');
+  }
+}
+
+async function announceStarted(ctx: Context, parts: Parts): Promise<void> {
+  const sip = parts.sip.endpoints.map(formatEndpoint);
+  const where = sip.length > 0 ? sip.join(' ') : `via drachtio ${parts.sip.servers.join(' ')}`;
+  ctx.logger.info(
+    {
+      sip,
+      sipMode: parts.sip.mode,
+      admin: parts.sip.adminPort,
+      drachtio: parts.sip.servers,
+      http: parts.httpUrl,
+      database: describeDatabase(ctx.cfg),
+      bus: parts.bus.kind,
+      version: ctx.version,
+    },
+    `patchbay started: SIP ${where}, HTTP ${parts.httpUrl}`,
+  );
+  const data = { version: ctx.version, pid: process.pid };
+  await record(ctx, 'system.started', { ...data, sip, http: parts.httpUrl }, parts.storage);
+  await parts.bus.publish(EVENTS.systemStarted, data, ctx.cfg.node.id).catch((err: unknown) => {
+    ctx.logger.warn({ error: describeError(err) }, 'could not publish system.started');
+  });
+}
