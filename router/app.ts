@@ -9,12 +9,25 @@ export interface RouterApp {
   admission: Admission;
 }
 
+function isSrfList(x: Srf | readonly Srf[]): x is readonly Srf[] {
+  return Array.isArray(x);
+}
+
+/**
+ * Registers the router's handlers on every Srf (one per drachtio server); all of them share one
+ * admission state, so draining stops new calls on every server at once.
+ */
 export function registerRouterApp(
-  srf: Srf,
+  srfs: Srf | readonly Srf[],
   deps: { lookup: EntryPointLookup; log: { info(obj: object, msg: string): void } },
 ): RouterApp {
   const admission = new Admission();
-  srf.invite(createInviteHandler({ admission, lookup: deps.lookup, log: deps.log }));
-  srf.options(createOptionsHandler());
+  const invite = createInviteHandler({ admission, lookup: deps.lookup, log: deps.log });
+  const options = createOptionsHandler();
+  const list: readonly Srf[] = isSrfList(srfs) ? srfs : [srfs];
+  for (const srf of list) {
+    srf.invite(invite);
+    srf.options(options);
+  }
   return { admission };
 }

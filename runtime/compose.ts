@@ -168,7 +168,7 @@ async function startRouter(
   const link = await connectRouterSrf(targets, componentLogger(ctx.logger, 'drachtio'));
   ctx.hooks['disconnect-sip'] = () => link.disconnect(); // replaced below once the app is registered
   ctx.readiness.register('sip', sipCheck(link));
-  const app = registerRouterApp(link.srf, { lookup: staticEntryPoints(new Map()), log });
+  const app = registerRouterApp(link.srfs, { lookup: staticEntryPoints(new Map()), log });
   // Not ready once shutdown stops admitting, so load balancers and probes move on first.
   ctx.readiness.register('admission', () => {
     const state = app.admission.state;

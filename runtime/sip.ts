@@ -88,47 +88,69 @@ export function formatEndpoint(e: SipEndpoint): string {
   return `${e.protocol}/${host}:${e.port}`;
 }
 
-/** An Srf connected to every target, with the number of live connections tracked. */
+/** One Srf per drachtio server (drachtio-srf holds one connection per Srf), with liveness tracked. */
 export interface SrfLink {
-  readonly srf: Srf;
+  readonly srfs: readonly Srf[];
   /** Connected servers / expected servers, for the readiness check. */
   status(): { connected: number; expected: number };
-  /** Disconnects (no reconnect) and resolves once the socket is closed. */
+  /** Disconnects every server (no reconnect) and resolves once their sockets are closed. */
   disconnect(): Promise<void>;
+}
+
+interface TrackedSrf {
+  srf: Srf;
+  up: boolean;
+  closed?: () => void;
+}
+
+function track(srf: Srf, where: string, logger: Logger, isClosing: () => boolean): TrackedSrf {
+  const entry: TrackedSrf = { srf, up: true };
+  // srf's typings omit 'close'/'reconnecting' (drachtio-srf lib/srf.js re-emits them): use the base emitter.
+  const events: EventEmitter = srf;
+  events.on('connect', (err: unknown) => {
+    if (err === null || err === undefined) entry.up = true;
+  });
+  events.on('close', () => {
+    entry.up = false;
+    if (isClosing()) logger.info({ server: where }, 'drachtio connection closed');
+    else logger.warn({ server: where }, 'drachtio connection lost');
+    entry.closed?.();
+  });
+  events.on('reconnecting', (info: unknown) => logger.info({ server: where, info }, 'reconnecting to drachtio'));
+  return entry;
+}
+
+function disconnectOne(entry: TrackedSrf): Promise<void> {
+  if (!entry.up) return Promise.resolve();
+  const done = new Promise<void>((resolve) => (entry.closed = resolve));
+  try {
+    entry.srf.disconnect();
+  } catch {
+    return Promise.resolve(); // srf throws when it holds no socket any more
+  }
+  return done;
 }
 
 export async function connectRouterSrf(targets: DrachtioTarget[], logger: Logger): Promise<SrfLink> {
   if (targets.length === 0) throw new Error('no drachtio server to connect to');
-  const srf = await connectSrf(targets);
-  // srf's typings omit 'close'/'reconnecting' (drachtio-srf lib/srf.js re-emits them): use the base emitter.
-  const events: EventEmitter = srf;
-  let connected = targets.length;
   let closing = false;
-  let closed: (() => void) | undefined;
-  events.on('connect', (err: unknown) => {
-    if (err === null || err === undefined) connected = Math.min(connected + 1, targets.length);
-  });
-  events.on('close', () => {
-    connected = Math.max(connected - 1, 0);
-    const info = { connected, expected: targets.length };
-    if (closing) logger.info(info, 'drachtio connection closed');
-    else logger.warn(info, 'drachtio connection lost');
-    if (connected === 0) closed?.();
-  });
-  events.on('reconnecting', (info: unknown) => logger.info({ info }, 'reconnecting to drachtio'));
+  const entries: TrackedSrf[] = [];
+  try {
+    for (const t of targets) {
+      const srf = await connectSrf(t);
+      entries.push(track(srf, `${t.host}:${t.port}`, logger, () => closing));
+    }
+  } catch (err) {
+    closing = true;
+    await Promise.all(entries.map(disconnectOne));
+    throw err;
+  }
   return {
-    srf,
-    status: () => ({ connected, expected: targets.length }),
+    srfs: entries.map((e) => e.srf),
+    status: () => ({ connected: entries.filter((e) => e.up).length, expected: targets.length }),
     disconnect: () => {
-      if (connected === 0) return Promise.resolve();
       closing = true;
-      const done = new Promise<void>((resolve) => (closed = resolve));
-      try {
-        srf.disconnect();
-      } catch {
-        return Promise.resolve(); // srf throws when it holds no socket any more
-      }
-      return done;
+      return Promise.all(entries.map(disconnectOne)).then(() => undefined);
     },
   };
 }

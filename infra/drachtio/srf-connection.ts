@@ -2,6 +2,7 @@
  * The only place patchbay imports drachtio-srf. Connects one Srf instance to one or more drachtio
  * servers (the embedded sip-engine or real drachtio-servers) and narrows its loose typings.
  */
+import { createConnection } from 'node:net';
 import SrfClass from 'drachtio-srf';
 
 export type SrfRequest = SrfClass.SrfRequest;
@@ -35,46 +36,69 @@ export class DrachtioConnectError extends Error {
   readonly code = 'drachtio-connect-failed';
 }
 
-/**
- * Connects to every target and resolves once all have authenticated. Rejects (after disconnecting)
- * if any target fails or `timeoutMs` passes.
- */
-export async function connectSrf(targets: DrachtioTarget[], timeoutMs = 10000): Promise<Srf> {
-  if (targets.length === 0) throw new DrachtioConnectError('no drachtio server configured');
-  const srf = new SrfClass() as Srf;
-  let connected = 0;
-  const done = new Promise<void>((resolve, reject) => {
+/** Resolves if a TCP connection to host:port opens within `timeoutMs`, else rejects. */
+function probeTcp(host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection({ host, port });
     const timer = setTimeout(() => {
-      reject(new DrachtioConnectError(`drachtio connect timed out after ${timeoutMs} ms`));
+      sock.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms`));
     }, timeoutMs);
-    srf.on('connect', (err: Error | undefined) => {
-      if (err) {
-        clearTimeout(timer);
-        reject(new DrachtioConnectError(`drachtio authentication failed: ${err.message}`, { cause: err }));
-        return;
-      }
-      connected++;
-      if (connected === targets.length) {
-        clearTimeout(timer);
-        resolve();
-      }
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve();
     });
-    srf.on('error', (err: Error) => {
-      if (connected < targets.length) {
-        clearTimeout(timer);
-        reject(new DrachtioConnectError(`drachtio connection error: ${err.message}`, { cause: err }));
-      }
+    sock.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
     });
   });
-  for (const t of targets) {
-    const opts: Record<string, unknown> = { host: t.host, port: t.port, secret: t.secret };
-    if (t.tags?.length) opts.tags = t.tags;
-    void srf.connect(opts);
+}
+
+/**
+ * Connects one Srf to one drachtio server and resolves once it has authenticated. One Srf per
+ * server: drachtio-srf 5.0.29 keeps a single connection object per Srf (a second `connect()` replaces
+ * it), so several servers mean several Srf instances with the same handlers.
+ *
+ * An unreachable server is detected by a TCP probe first, because drachtio-srf retries a refused
+ * first connection forever and its `disconnect()` asserts when it holds no socket.
+ */
+export async function connectSrf(target: DrachtioTarget, timeoutMs = 10000): Promise<Srf> {
+  const where = `${target.host}:${target.port}`;
+  try {
+    await probeTcp(target.host, target.port, timeoutMs);
+  } catch (err) {
+    throw new DrachtioConnectError(`drachtio server ${where} unreachable: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
+  const srf = new SrfClass() as Srf;
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new DrachtioConnectError(`drachtio server ${where}: no authentication within ${timeoutMs} ms`));
+    }, timeoutMs);
+    srf.on('connect', (err: Error | undefined) => {
+      clearTimeout(timer);
+      if (err) reject(new DrachtioConnectError(`drachtio server ${where}: ${err.message}`, { cause: err }));
+      else resolve();
+    });
+    srf.on('error', (err: Error) => {
+      clearTimeout(timer);
+      reject(new DrachtioConnectError(`drachtio server ${where}: ${err.message}`, { cause: err }));
+    });
+  });
+  const opts: Record<string, unknown> = { host: target.host, port: target.port, secret: target.secret };
+  if (target.tags?.length) opts.tags = target.tags;
+  void srf.connect(opts);
   try {
     await done;
   } catch (err) {
-    srf.disconnect();
+    try {
+      srf.disconnect();
+    } catch {
+      /* drachtio-srf asserts when its socket is already gone */
+    }
     throw err;
   }
   return srf;
