@@ -37,12 +37,13 @@ function make(clock: FakeClock, direction: 'inbound' | 'outbound', closed: Close
     local: { protocol: 'tcp', address: '127.0.0.1', port: 5060 },
     clock,
     idleTimeoutMs: 1000,
+    establishedIdleTimeoutMs: 60_000,
     maxBacklogBytes: 100,
     onClosed: (_c, reason) => closed.push(reason),
   });
 }
 
-t.test('idle timer: activity postpones, silence closes', async (t) => {
+t.test('idle timer before the first message: activity postpones, silence closes', async (t) => {
   const clock = new FakeClock();
   const closed: CloseReason[] = [];
   const conn = make(clock, 'inbound', closed);

@@ -5,9 +5,17 @@
  *        └──────────── failure / close() / carrier gone ─────────────────▲
  *
  * The byte-level work (framing, WebSocket) lives in a Carrier adapter (socket-carrier.ts,
- * ws-carrier.ts). This class owns the state machine, the idle timer (RFC 5626 §4.4.1 leaves
- * keepalive policy to the server; we close connections that delivered nothing for `idleTimeoutMs`)
- * and the outbound write backlog bound.
+ * ws-carrier.ts). This class owns the state machine, the idle policy and the outbound write
+ * backlog bound.
+ *
+ * Idle policy (RFC 5626 §4.4.1 leaves keepalive policy to the server). The connection is closed when
+ * nothing complete (message, keepalive, send) happened for:
+ *   - `idleTimeoutMs` (short) until the peer has delivered one complete SIP message: half-open
+ *     connections, slow-loris senders and unfinished connects are cut early;
+ *   - `establishedIdleTimeoutMs` (long) once it has: registered clients that send no keepalives
+ *     keep their flow;
+ *   - but a message that has started to arrive must be finished within `idleTimeoutMs` of its first
+ *     byte, established or not (slow-loris on an established connection).
  */
 import type { SipProtocol } from '../message/types.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
@@ -43,7 +51,10 @@ export interface ConnectionInit {
   remote: { address: string; port: number };
   local: LocalEndpoint;
   clock: Clock;
+  /** Idle limit before the first complete message, and for finishing a partially received one. */
   idleTimeoutMs: number;
+  /** Idle limit once a complete SIP message has been delivered (used as at least idleTimeoutMs). */
+  establishedIdleTimeoutMs: number;
   /** Largest allowed write backlog before the peer is considered stuck. */
   maxBacklogBytes: number;
   onClosed(conn: Connection, reason: CloseReason): void;
@@ -64,7 +75,12 @@ export class Connection {
   #carrier: Carrier | undefined;
   #closeReason: CloseReason = 'peer';
   #lastActivityMs: number;
+  /** A complete SIP message has been delivered on this connection. */
+  #established = false;
+  /** When the first byte of a not yet complete message arrived; undefined between messages. */
+  #partialSinceMs: number | undefined;
   #idleTimer: TimerHandle | undefined;
+  #idleDueMs = 0;
   #settleReady: { resolve: () => void; reject: (e: Error) => void } | undefined;
   readonly #init: ConnectionInit;
 
@@ -117,9 +133,39 @@ export class Connection {
     this.#settleReady = undefined;
   }
 
-  /** Something complete arrived (a message or a keepalive): the connection is alive. */
+  /** True once a complete SIP message has been delivered (the long idle limit applies). */
+  get established(): boolean {
+    return this.#established;
+  }
+
+  /** Something complete arrived or was sent (a keepalive, a send): the connection is alive. */
   touch(): void {
     this.#lastActivityMs = this.#init.clock.now();
+  }
+
+  /**
+   * A complete message arrived. `accepted`: it parsed and was handed up as SIP, which is what moves
+   * the connection to the long idle limit; unparseable or dropped input only counts as activity.
+   */
+  messageReceived(accepted: boolean): void {
+    this.touch();
+    this.#partialSinceMs = undefined;
+    if (accepted) this.#established = true;
+  }
+
+  /** The carrier reports, after each chunk, whether part of a message is waiting for the rest. */
+  receiving(midMessage: boolean): void {
+    if (!midMessage) {
+      this.#partialSinceMs = undefined;
+      return;
+    }
+    if (this.#partialSinceMs !== undefined) return;
+    this.#partialSinceMs = this.#init.clock.now();
+    // The deadline may just have moved earlier (established → partial): re-arm if the timer is late.
+    if (this.#idleTimer && this.#idleDueMs > this.#deadlineMs()) {
+      this.#idleTimer.cancel();
+      this.#armIdle(this.#deadlineMs() - this.#init.clock.now());
+    }
   }
 
   /** Writes data; rejects with TransportError('closed') when the connection is not open. */
@@ -146,8 +192,10 @@ export class Connection {
     this.#closeReason = reason;
     if (this.#state === 'connecting') this.#failReady(undefined);
     this.#to('closing');
-    // Only an idle WebSocket gets a polite close frame; everything else is torn down at once.
-    if (this.#carrier) this.#carrier.close(reason !== 'idle');
+    // Only an idle WebSocket gets a polite close frame; everything else (a slow sender stuck in the
+    // middle of a message included) is torn down at once.
+    const polite = reason === 'idle' && this.#partialSinceMs === undefined;
+    if (this.#carrier) this.#carrier.close(!polite);
     else this.carrierGone();
   }
 
@@ -172,12 +220,21 @@ export class Connection {
     this.#settleReady = undefined;
   }
 
+  /** When the connection counts as idle, per the policy in the file comment. */
+  #deadlineMs(): number {
+    const { idleTimeoutMs, establishedIdleTimeoutMs } = this.#init;
+    if (!this.#established) return this.#lastActivityMs + idleTimeoutMs;
+    if (this.#partialSinceMs !== undefined) return this.#partialSinceMs + idleTimeoutMs;
+    return this.#lastActivityMs + Math.max(idleTimeoutMs, establishedIdleTimeoutMs);
+  }
+
   /** One timer per connection, re-armed for the remaining time instead of on every message. */
   #armIdle(delayMs: number): void {
+    this.#idleDueMs = this.#init.clock.now() + delayMs;
     this.#idleTimer = this.#init.clock.setTimer(() => {
+      this.#idleTimer = undefined;
       if (this.#state === 'closed' || this.#state === 'closing') return;
-      const idleMs = this.#init.clock.now() - this.#lastActivityMs;
-      const remaining = this.#init.idleTimeoutMs - idleMs;
+      const remaining = this.#deadlineMs() - this.#init.clock.now();
       if (remaining > 0) {
         this.#armIdle(remaining);
         return;

@@ -38,40 +38,44 @@ export class InboundPipeline {
     this.#deps = deps;
   }
 
-  /** One complete message as received (a datagram, a framed stream message, a WebSocket message). */
-  handle(raw: Buffer, source: RemoteTarget, local: LocalEndpoint): void {
+  /**
+   * One complete message as received (a datagram, a framed stream message, a WebSocket message).
+   * Returns true if it was handed up as a `message` event (parsed, not dropped).
+   */
+  handle(raw: Buffer, source: RemoteTarget, local: LocalEndpoint): boolean {
     try {
-      this.#handle(raw, source, local);
+      return this.#handle(raw, source, local);
     } catch (err) {
       // A bug of ours must not let a peer crash the process: count it as malformed input.
       this.#deps.logger.error({ err, source }, 'inbound pipeline failed');
       this.#malformed(raw, source, local, err);
+      return false;
     }
   }
 
-  #handle(raw: Buffer, source: RemoteTarget, local: LocalEndpoint): void {
+  #handle(raw: Buffer, source: RemoteTarget, local: LocalEndpoint): boolean {
     const { stats } = this.#deps;
     if (raw.length > this.#deps.maxMessageBytes) {
       stats.droppedOversize += 1;
-      return;
+      return false;
     }
     // Rate-limit before parsing so a flood costs as little as possible; responses are not limited.
     if (!looksLikeResponse(raw) && !this.#deps.rateLimiter.allow(source.address)) {
       stats.droppedRateLimited += 1;
-      return;
+      return false;
     }
     let message: SipMessage;
     try {
       message = parseMessage(raw, { maxBytes: this.#deps.maxMessageBytes });
     } catch (e) {
       this.#malformed(raw, source, local, e);
-      return;
+      return false;
     }
     if (message.isRequest) {
       const problem = stampReceived(message, source.address, source.port);
       if (problem !== undefined) {
         this.#malformed(raw, source, local, new Error(problem), message);
-        return;
+        return false;
       }
     }
     stats.messagesReceived += 1;
@@ -85,6 +89,7 @@ export class InboundPipeline {
         bytes: raw.length,
       }),
     );
+    return true;
   }
 
   #malformed(

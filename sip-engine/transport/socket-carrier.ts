@@ -1,7 +1,7 @@
 /**
  * Glue between a TCP or TLS socket and a Connection: frames input with StreamFramer (RFC 3261
- * §18.3), answers CRLFCRLF pings with a CRLF pong (RFC 5626 §3.5.1), and closes the connection on
- * oversize or garbage input.
+ * §18.3), answers CRLFCRLF pings with a CRLF pong (RFC 5626 §3.5.1), tells the connection about
+ * complete and partially received messages (its idle policy), and closes it on oversize or garbage.
  */
 import type { Socket } from 'node:net';
 import type { Connection } from './connection.js';
@@ -12,8 +12,8 @@ import type { TransportStats } from './types.js';
 export interface CarrierDeps {
   maxMessageBytes: number;
   stats: TransportStats;
-  /** One complete message (not yet parsed). */
-  onMessage(raw: Buffer, conn: Connection): void;
+  /** One complete message (not yet parsed); true if it parsed and was handed up as SIP. */
+  onMessage(raw: Buffer, conn: Connection): boolean;
 }
 
 const PONG = Buffer.from('\r\n');
@@ -21,8 +21,7 @@ const PONG = Buffer.from('\r\n');
 function handleFrame(event: FrameEvent, socket: Socket, conn: Connection, deps: CarrierDeps): void {
   switch (event.kind) {
     case 'message':
-      conn.touch();
-      deps.onMessage(event.data, conn);
+      conn.messageReceived(deps.onMessage(event.data, conn));
       return;
     case 'ping':
       // RFC 5626 §3.5.1: answer a double-CRLF ping with a single CRLF pong.
@@ -62,8 +61,9 @@ export function attachSocket(
     if (conn.state !== 'open') return;
     for (const event of framer.push(chunk)) {
       handleFrame(event, socket, conn, deps);
-      if (conn.state !== 'open') break;
+      if (conn.state !== 'open') return;
     }
+    conn.receiving(framer.midMessage);
   });
   socket.on('error', (err) => {
     lastError = err;

@@ -164,3 +164,21 @@ t.test('property: arbitrary bytes never throw and never hold more than the limit
   t.pass('500 random byte streams');
   t.end();
 });
+
+t.test('midMessage: true only while a message head or body is incomplete', (t) => {
+  const f = new StreamFramer(65535);
+  const text = msg('body');
+  f.push(Buffer.from('\r\n'));
+  t.notOk(f.midMessage, 'a lone CRLF (half a keepalive) is not a message');
+  f.push(Buffer.from('\r\n'));
+  t.notOk(f.midMessage);
+  f.push(Buffer.from(text.slice(0, 20)));
+  t.ok(f.midMessage, 'in the head');
+  f.push(Buffer.from(text.slice(20, -2)));
+  t.ok(f.midMessage, 'in the body');
+  f.push(Buffer.from(text.slice(-2) + text.slice(0, 5)));
+  t.ok(f.midMessage, 'the next message started in the same chunk');
+  f.push(Buffer.from(text.slice(5)));
+  t.notOk(f.midMessage, 'between messages');
+  t.end();
+});

@@ -64,6 +64,11 @@ export class StreamFramer {
     return this.#len;
   }
 
+  /** True while part of a message (head or body) is waiting for the rest; CRLFs alone do not count. */
+  get midMessage(): boolean {
+    return this.#state === 'head' || this.#state === 'body';
+  }
+
   #to(next: FramerState): void {
     if (!ALLOWED[this.#state].includes(next))
       throw new Error(`framer: illegal move ${this.#state} → ${next}`);

@@ -4,6 +4,7 @@
  * known address:port on the existing connection, RFC 5923 style, as drachtio does).
  */
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import type { WebSocket } from 'ws';
 import type { SipProtocol } from '../message/types.js';
@@ -30,9 +31,13 @@ export interface StreamTransportsDeps {
   logger: TransportLogger;
   serverTls: TlsOptions | undefined;
   clientTls: ClientTlsOptions;
-  onMessage(raw: Buffer, source: RemoteTarget, local: LocalEndpoint): void;
+  /** True if the message parsed and was handed up (the connection then counts as established). */
+  onMessage(raw: Buffer, source: RemoteTarget, local: LocalEndpoint): boolean;
   onConnectionClosed(connectionId: string): void;
 }
+
+/** `TransportLimits.establishedIdleTimeoutMs` when not configured: one hour. */
+export const DEFAULT_ESTABLISHED_IDLE_TIMEOUT_MS = 3_600_000;
 
 /** Groups endpoints that share one TCP listening socket (same address and fixed port). */
 function groupByListener(endpoints: readonly LocalEndpoint[]): LocalEndpoint[][] {
@@ -81,7 +86,7 @@ export class StreamTransports {
       stats: deps.stats,
       logger: deps.logger,
       canAccept: () => this.#canAccept(),
-      onWebSocket: (ws, remote, endpoint) => this.#adoptWebSocket(ws, remote, endpoint),
+      onWebSocket: (ws, remote, endpoint, socket) => this.#adoptWebSocket(ws, remote, endpoint, socket),
     });
   }
 
@@ -125,6 +130,7 @@ export class StreamTransports {
       local,
       clock: this.#deps.clock,
       idleTimeoutMs: limits.idleTimeoutMs,
+      establishedIdleTimeoutMs: limits.establishedIdleTimeoutMs ?? DEFAULT_ESTABLISHED_IDLE_TIMEOUT_MS,
       maxBacklogBytes: Math.max(1 << 20, 16 * limits.maxMessageBytes),
       onClosed: (c, reason) => this.#closed(c, reason),
     });
@@ -155,13 +161,14 @@ export class StreamTransports {
     );
   }
 
-  #adoptWebSocket(ws: WebSocket, remote: { address: string; port: number }, endpoint: LocalEndpoint): void {
-    attachWebSocket(
-      ws,
-      this.#newConnection(endpoint.protocol, 'inbound', remote, endpoint),
-      this.#carrierDeps,
-      false,
-    );
+  #adoptWebSocket(
+    ws: WebSocket,
+    remote: { address: string; port: number },
+    endpoint: LocalEndpoint,
+    socket: Duplex,
+  ): void {
+    const conn = this.#newConnection(endpoint.protocol, 'inbound', remote, endpoint);
+    attachWebSocket(ws, conn, this.#carrierDeps, socket);
   }
 
   /** A usable connection for `target`: its own connectionId, else one to its address:port. */
@@ -205,12 +212,8 @@ export class StreamTransports {
       attachSocket(socket, conn, this.#carrierDeps, openEvent);
     } else if (protocol === 'ws' || protocol === 'wss') {
       const wsLimits = { maxMessageBytes: limits.maxMessageBytes, handshakeTimeoutMs: limits.idleTimeoutMs };
-      attachWebSocket(
-        openWebSocket(protocol, target, local, clientTls, wsLimits),
-        conn,
-        this.#carrierDeps,
-        true,
-      );
+      const ws = openWebSocket(protocol, target, local, clientTls, wsLimits);
+      attachWebSocket(ws, conn, this.#carrierDeps, undefined);
     } else {
       throw new Error(`${protocol} is not a stream transport`);
     }

@@ -3,7 +3,8 @@
  *
  * - Listens on every configured contact (UDP, TCP, TLS, WS, WSS; IPv4 and IPv6).
  * - Frames stream input (Content-Length, RFC 3261 §18.3), answers CRLF keepalives (RFC 5626 §3.5.1),
- *   enforces limits (message size, connections, idle/half-open timeouts, per-source request rate).
+ *   enforces limits (message size, connections, idle/half-open timeouts, per-source request rate;
+ *   connections that delivered a SIP message get the longer established idle limit).
  * - On every inbound REQUEST adds `received` and `rport` to the top Via (RFC 3581 §4, always, as
  *   drachtio does) before handing it up.
  * - Never interprets SIP beyond framing + the top Via; everything else is the core's job.
@@ -61,8 +62,17 @@ export interface TransportLimits {
   maxMessageBytes: number;
   /** Max simultaneous stream connections (default 10000). */
   maxConnections: number;
-  /** Close a stream connection that sent no complete message for this long (default 60000). */
+  /**
+   * Close a stream connection that has not yet delivered a complete SIP message and has been silent
+   * for this long; also the time a partially received message has to be finished (default 60000).
+   */
   idleTimeoutMs: number;
+  /**
+   * Close a stream connection that has delivered at least one complete SIP message once it has been
+   * silent (no message, keepalive or send) for this long (default 3600000 = 1 h; never below
+   * idleTimeoutMs). Keeps registered WebSocket/TCP clients that send no keepalives.
+   */
+  establishedIdleTimeoutMs?: number;
   /** Requests per second allowed per source IP before dropping (default 2000; 0 = off). */
   perSourceRequestsPerSecond: number;
 }

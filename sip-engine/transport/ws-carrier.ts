@@ -2,8 +2,14 @@
  * Glue between a `ws` WebSocket and a Connection (RFC 7118): every WebSocket message is one SIP
  * message, text or binary (§5.1). SIP.js-style CRLFCRLF keepalives sent as a message get a CRLF
  * pong (RFC 5626 §3.5.1 applied to WebSocket, as SIP.js and drachtio expect).
+ *
+ * For the connection's idle policy the raw socket under the WebSocket is watched too: a chunk that
+ * completes no WebSocket event (message, ping, pong) means a message is partially received, so the
+ * short deadline applies to it (slow senders on an established WebSocket).
  */
 import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Connection } from './connection.js';
 import type { CarrierDeps } from './socket-carrier.js';
@@ -20,9 +26,37 @@ function isKeepalive(raw: Buffer): boolean {
   return true;
 }
 
-/** Wires `ws` to `conn`. Outbound sockets mark the connection open on the `open` event. */
-export function attachWebSocket(ws: WebSocket, conn: Connection, deps: CarrierDeps, outbound: boolean): void {
+/**
+ * After each chunk on `socket`, once `ws` has parsed it (a microtask later, whatever the listener
+ * order), tells `conn` whether the input stopped inside a frame: no complete event since the last check.
+ */
+function watchInput(socket: Duplex, conn: Connection, completeEvents: () => number): void {
+  let seen = completeEvents();
+  socket.on('data', () => {
+    queueMicrotask(() => {
+      const now = completeEvents();
+      if (conn.isUsable) conn.receiving(now === seen);
+      seen = now;
+    });
+  });
+}
+
+/**
+ * Wires `ws` to `conn`. Inbound: `socket` is the upgraded socket under `ws`. Outbound (`socket`
+ * undefined): the connection is marked open on the `open` event, the socket comes with `upgrade`.
+ */
+export function attachWebSocket(
+  ws: WebSocket,
+  conn: Connection,
+  deps: CarrierDeps,
+  socket: Duplex | undefined,
+): void {
   let lastError: Error | undefined;
+  let completeEvents = 0;
+  const alive = (): void => {
+    completeEvents += 1;
+    conn.touch();
+  };
   conn.attach({
     // RFC 7118 §5.1: text frames must be UTF-8; anything else goes as a binary frame.
     write: (data, done) => ws.send(data, { binary: !isUtf8(data) }, (err) => done(err ?? undefined)),
@@ -34,7 +68,7 @@ export function attachWebSocket(ws: WebSocket, conn: Connection, deps: CarrierDe
   ws.on('message', (data: RawData) => {
     if (conn.state !== 'open') return;
     const raw = toBuffer(data);
-    conn.touch();
+    alive();
     if (isKeepalive(raw)) {
       if (raw.length >= 4) {
         deps.stats.keepalivesAnswered += 1;
@@ -42,14 +76,20 @@ export function attachWebSocket(ws: WebSocket, conn: Connection, deps: CarrierDe
       }
       return;
     }
-    deps.onMessage(raw, conn);
+    conn.messageReceived(deps.onMessage(raw, conn));
   });
-  ws.on('ping', () => conn.touch());
+  ws.on('ping', alive);
+  ws.on('pong', alive);
   ws.on('error', (err: Error & { code?: string }) => {
     lastError = err;
     // `maxPayload` exceeded: ws closes the socket with 1009 itself.
     if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') deps.stats.droppedOversize += 1;
   });
   ws.on('close', () => conn.carrierGone(lastError));
-  if (outbound) ws.once('open', () => conn.opened());
+  if (socket) {
+    watchInput(socket, conn, () => completeEvents);
+    return;
+  }
+  ws.once('upgrade', (res: IncomingMessage) => watchInput(res.socket, conn, () => completeEvents));
+  ws.once('open', () => conn.opened());
 }

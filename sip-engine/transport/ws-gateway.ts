@@ -23,7 +23,13 @@ export interface WsGatewayDeps {
   stats: TransportStats;
   logger: TransportLogger;
   canAccept(): boolean;
-  onWebSocket(ws: WebSocket, remote: { address: string; port: number }, endpoint: LocalEndpoint): void;
+  /** `socket` is the upgraded TCP/TLS socket under `ws` (watched for partially received frames). */
+  onWebSocket(
+    ws: WebSocket,
+    remote: { address: string; port: number },
+    endpoint: LocalEndpoint,
+    socket: Duplex,
+  ): void;
 }
 
 interface Pending {
@@ -104,7 +110,9 @@ export class WsGateway {
       address: normalizeAddress(req.socket.remoteAddress ?? ''),
       port: req.socket.remotePort ?? 0,
     };
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#deps.onWebSocket(ws, remote, pending.endpoint));
+    this.#wss.handleUpgrade(req, socket, head, (ws) =>
+      this.#deps.onWebSocket(ws, remote, pending.endpoint, socket),
+    );
   }
 
   /** Destroys sockets still in the HTTP phase. Established WebSockets belong to their Connections. */

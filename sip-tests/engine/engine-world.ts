@@ -22,6 +22,8 @@ export interface WorldOptions {
   transports: readonly SipProtocol[];
   /** RFC 3261 §17.1.1.1 T1 (T2 = 8·T1, T4 = 10·T1); 500 ms by default. */
   t1Ms?: number;
+  /** The transport's short idle limit (`limits.idleTimeoutMs`); the engine default otherwise. */
+  idleTimeoutMs?: number;
 }
 
 export interface EngineWorld {
@@ -47,6 +49,10 @@ function engineConfig(opts: WorldOptions): EngineConfig {
     contacts: [{ uri: `sip:127.0.0.1:0;transport=${opts.transports.join(',')}` }],
     admin: { address: '127.0.0.1', port: 0, secret: SECRET },
     timers: { t1Ms: t1, t2Ms: 8 * t1, t4Ms: 10 * t1 },
+    limits: {
+      ...DEFAULT_ENGINE_CONFIG.limits,
+      idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_ENGINE_CONFIG.limits.idleTimeoutMs,
+    },
   };
 }
 
