@@ -1,12 +1,14 @@
 /**
  * Parser benchmark: parses 200,000 realistic INVITEs (each with SDP, two Vias, Record-Route, a
- * UTF-8 display name) with sip-engine/message/parser.ts and writes bench/results/parser.json.
+ * UTF-8 display name) with sip-engine/message/parser.ts, then the header lookups the engine makes on
+ * each (hits, comma lists and misses), and writes bench/results/parser.json.
  * Run: node --import tsx bench/parser.ts [count]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMessage } from '../sip-engine/message/parser.js';
+import type { SipMessage } from '../sip-engine/message/sip-message.js';
 
 const SDP = [
   'v=0',
@@ -48,23 +50,75 @@ function invite(i: number): Buffer {
 
 const count = Number(process.argv[2] ?? 200000);
 const corpus = Array.from({ length: 1000 }, (_, i) => invite(i));
+
+/**
+ * The header lookups the engine makes on an inbound INVITE (transport stamps the top Via; the
+ * transaction layer matches on Via/CSeq/Call-ID; core reads From/To/Contact/Route/Require/Supported
+ * and the session timer), including misses, which scan every line.
+ */
+const LOOKUPS = [
+  'via',
+  'call-id',
+  'cseq',
+  'from',
+  'to',
+  'call-id',
+  'via',
+  'max-forwards',
+  'contact',
+] as const;
+const LIST_LOOKUPS = ['via', 'route', 'require', 'supported', 'record-route'] as const;
+const MISSES = ['session-expires', 'rack', 'x-agent-id', 'Content-Type', 'i', 'v'] as const;
+
+function lookups(m: SipMessage): number {
+  let n = 0;
+  for (const name of LOOKUPS) n += m.get(name)?.length ?? 0;
+  for (const name of LIST_LOOKUPS) n += m.getAll(name).length;
+  for (const name of MISSES) n += m.has(name) ? 1 : 0;
+  return n;
+}
+const LOOKUPS_PER_MESSAGE = LOOKUPS.length + LIST_LOOKUPS.length + MISSES.length;
+
+interface Phase {
+  seconds: number;
+  perSecond: number;
+  micros: number;
+}
+
 let sink = 0;
-for (let i = 0; i < 20000; i++) sink += parseMessage(corpus[i % corpus.length]!).headers.length;
+function phase(n: number, work: (i: number) => number): Phase {
+  for (let i = 0; i < Math.min(n, 20000); i++) sink += work(i);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) sink += work(i);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return {
+    seconds: Number(seconds.toFixed(3)),
+    perSecond: Math.round(n / seconds),
+    micros: Number(((seconds * 1e6) / n).toFixed(3)),
+  };
+}
 
 const before = process.memoryUsage().heapUsed;
-const t0 = process.hrtime.bigint();
-for (let i = 0; i < count; i++) sink += parseMessage(corpus[i % corpus.length]!).headers.length;
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const parse = phase(count, (i) => parseMessage(corpus[i % corpus.length]!).headers.length);
+const heapDeltaMb = Number(((process.memoryUsage().heapUsed - before) / 1048576).toFixed(1));
+const parseAndLookup = phase(count, (i) => lookups(parseMessage(corpus[i % corpus.length]!)));
+const parsed = corpus.map((b) => parseMessage(b));
+const lookupOnly = phase(count, (i) => lookups(parsed[i % parsed.length]!));
 
 const result = {
   name: 'parser',
-  what: 'parseMessage on realistic INVITEs with SDP',
+  what: 'parseMessage on realistic INVITEs with SDP, then the header lookups the engine makes',
   messages: count,
   bytesPerMessage: corpus[0]!.length,
-  seconds: Number(seconds.toFixed(3)),
-  messagesPerSecond: Math.round(count / seconds),
-  microsPerMessage: Number(((seconds * 1e6) / count).toFixed(2)),
-  heapDeltaMb: Number(((process.memoryUsage().heapUsed - before) / 1048576).toFixed(1)),
+  seconds: parse.seconds,
+  messagesPerSecond: parse.perSecond,
+  microsPerMessage: parse.micros,
+  heapDeltaMb,
+  lookupsPerMessage: LOOKUPS_PER_MESSAGE,
+  parseAndLookupMessagesPerSecond: parseAndLookup.perSecond,
+  parseAndLookupMicrosPerMessage: parseAndLookup.micros,
+  lookupOnlyMicrosPerMessage: lookupOnly.micros,
+  nanosPerLookup: Number(((lookupOnly.micros * 1000) / LOOKUPS_PER_MESSAGE).toFixed(1)),
   node: process.version,
   date: new Date().toISOString(),
   checksum: sink,
@@ -72,4 +126,8 @@ const result = {
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'parser.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`${result.messagesPerSecond} messages/s, ${result.microsPerMessage} µs/message → ${out}`);
+console.log(
+  `parse ${result.messagesPerSecond}/s (${result.microsPerMessage} µs); parse+${LOOKUPS_PER_MESSAGE} lookups ` +
+    `${result.parseAndLookupMicrosPerMessage} µs; lookups alone ${result.lookupOnlyMicrosPerMessage} µs ` +
+    `(${result.nanosPerLookup} ns/lookup) → ${out}`,
+);

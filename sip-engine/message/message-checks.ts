@@ -8,9 +8,9 @@ import type { SipParseErrorCode } from './errors.js';
 import { isSipParseError } from './errors.js';
 import { parseContentLength } from './framing.js';
 import { parseCSeq, parseNameAddr, parseVia } from './headers.js';
-import { canonicalHeaderKey } from './sip-message.js';
+import { headerKey } from './sip-message.js';
 import type { SipMessage } from './sip-message.js';
-import type { ParseLimits } from './types.js';
+import type { ParseLimits, SipHeader } from './types.js';
 
 export interface Problem {
   code: SipParseErrorCode;
@@ -28,21 +28,9 @@ interface Found {
   maxForwards: string[];
 }
 
-/** Which Found list a header name belongs to; a length switch first so most names cost no lower-casing. */
-function slot(name: string): keyof Found | undefined {
-  switch (name.length) {
-    case 1:
-    case 2:
-    case 3:
-    case 4:
-    case 7:
-    case 12:
-    case 14:
-      break;
-    default:
-      return undefined;
-  }
-  switch (canonicalHeaderKey(name)) {
+/** Which Found list a header belongs to, by its (cached) canonical key. */
+function slot(h: SipHeader): keyof Found | undefined {
+  switch (headerKey(h)) {
     case 'via':
       return 'via';
     case 'from':
@@ -65,7 +53,7 @@ function slot(name: string): keyof Found | undefined {
 function collect(msg: SipMessage): Found {
   const f: Found = { via: [], from: [], to: [], callId: [], cseq: [], contentLength: [], maxForwards: [] };
   for (const h of msg.headers) {
-    const key = slot(h.name);
+    const key = slot(h);
     if (key) f[key].push(h.value);
   }
   return f;

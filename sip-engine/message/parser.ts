@@ -10,7 +10,7 @@ import type { SipParseErrorCode } from './errors.js';
 import { findHeaderEnd, skipLeadingCrlf } from './framing.js';
 import { checkMessage } from './message-checks.js';
 import type { Problem } from './message-checks.js';
-import { canonicalHeaderKey, SipMessage } from './sip-message.js';
+import { canonicalHeaderKey, HeaderLine, SipMessage } from './sip-message.js';
 import { parseStartLine } from './start-line.js';
 import type { ParseLimits, SipHeader } from './types.js';
 
@@ -48,7 +48,7 @@ function splitHeaderLine(line: string): SipHeader | undefined {
   while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
   if (end === 0) return undefined;
   for (let i = 0; i < end; i++) if (!isTokenChar(line.charCodeAt(i))) return undefined;
-  return { name: end === line.length ? line : line.slice(0, end), value: trimLws(line.slice(colon + 1)) };
+  return new HeaderLine(end === line.length ? line : line.slice(0, end), trimLws(line.slice(colon + 1)));
 }
 
 interface HeadState {

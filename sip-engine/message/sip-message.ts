@@ -4,6 +4,10 @@
  * Headers are an ordered list of raw (name, value) pairs so a message can be re-serialised exactly
  * as received; lookups are case-insensitive and understand compact forms (RFC 3261 §7.3.3).
  * The body is bytes; serialisation always writes a correct Content-Length (RFC 3261 §20.14).
+ *
+ * Lookups are cheap: lines made by the parser and by set/append/prepend are HeaderLine objects that
+ * remember their canonical key (recomputed if `name` is reassigned); plain `{ name, value }` objects
+ * pushed onto `headers` by other code still work, through a bounded memo of name → key.
  */
 import type { SipHeader, SipRequestLine, SipStatusLine } from './types.js';
 
@@ -30,10 +34,57 @@ const COMPACT: Readonly<Record<string, string>> = {
   y: 'identity', // RFC 8224
 };
 
-/** Lower-case long form of a header name, for comparisons. */
-export function canonicalHeaderKey(name: string): string {
+function computeKey(name: string): string {
   const lower = name.trim().toLowerCase();
   return COMPACT[lower] ?? lower;
+}
+
+/** Names longer than this, or arriving once the memo is full, are canonicalised without memoising. */
+const MEMO_MAX_NAME = 64;
+const MEMO_MAX_ENTRIES = 1024;
+/** Wire name → canonical key. Header names repeat (a few dozen in practice); bounded against floods. */
+const memo = new Map<string, string>();
+
+/** Lower-case long form of a header name, for comparisons. */
+export function canonicalHeaderKey(name: string): string {
+  const hit = memo.get(name);
+  if (hit !== undefined) return hit;
+  const key = computeKey(name);
+  if (name.length <= MEMO_MAX_NAME && memo.size < MEMO_MAX_ENTRIES) memo.set(name, key);
+  return key;
+}
+
+/**
+ * A header line that caches its canonical key. `name` and `value` stay plain own fields (spread,
+ * JSON and deep-equality see exactly `{ name, value }`); the cache is private and checked against
+ * the current name on every read.
+ */
+export class HeaderLine implements SipHeader {
+  name: string;
+  value: string;
+  #keyName: string;
+  #key: string;
+
+  constructor(name: string, value: string) {
+    this.name = name;
+    this.value = value;
+    this.#keyName = name;
+    this.#key = canonicalHeaderKey(name);
+  }
+
+  /** Canonical lower-case long name (see canonicalHeaderKey). */
+  get key(): string {
+    if (this.#keyName !== this.name) {
+      this.#keyName = this.name;
+      this.#key = canonicalHeaderKey(this.name);
+    }
+    return this.#key;
+  }
+}
+
+/** Canonical key of any header entry: cached on a HeaderLine, memoised by name otherwise. */
+export function headerKey(h: SipHeader): string {
+  return h instanceof HeaderLine ? h.key : canonicalHeaderKey(h.name);
 }
 
 export class SipMessage {
@@ -41,7 +92,11 @@ export class SipMessage {
   headers: SipHeader[];
   body: Buffer;
 
-  constructor(startLine: SipRequestLine | SipStatusLine, headers: SipHeader[] = [], body: Buffer = Buffer.alloc(0)) {
+  constructor(
+    startLine: SipRequestLine | SipStatusLine,
+    headers: SipHeader[] = [],
+    body: Buffer = Buffer.alloc(0),
+  ) {
     this.startLine = startLine;
     this.headers = headers;
     this.body = body;
@@ -74,7 +129,7 @@ export class SipMessage {
   /** First value of a header (case-insensitive, compact forms understood). */
   get(name: string): string | undefined {
     const key = canonicalHeaderKey(name);
-    for (const h of this.headers) if (canonicalHeaderKey(h.name) === key) return h.value;
+    for (const h of this.headers) if (headerKey(h) === key) return h.value;
     return undefined;
   }
 
@@ -82,7 +137,7 @@ export class SipMessage {
   getAll(name: string): string[] {
     const key = canonicalHeaderKey(name);
     const out: string[] = [];
-    for (const h of this.headers) if (canonicalHeaderKey(h.name) === key) out.push(h.value);
+    for (const h of this.headers) if (headerKey(h) === key) out.push(h.value);
     return out;
   }
 
@@ -93,32 +148,36 @@ export class SipMessage {
   /** Replaces every line of that header with one line (appended where the first one was, else at the end). */
   set(name: string, value: string): this {
     const key = canonicalHeaderKey(name);
-    const idx = this.headers.findIndex((h) => canonicalHeaderKey(h.name) === key);
-    this.headers = this.headers.filter((h) => canonicalHeaderKey(h.name) !== key);
-    if (idx < 0) this.headers.push({ name, value });
-    else this.headers.splice(idx, 0, { name, value });
+    const idx = this.headers.findIndex((h) => headerKey(h) === key);
+    this.headers = this.headers.filter((h) => headerKey(h) !== key);
+    if (idx < 0) this.headers.push(new HeaderLine(name, value));
+    else this.headers.splice(idx, 0, new HeaderLine(name, value));
     return this;
   }
 
   append(name: string, value: string): this {
-    this.headers.push({ name, value });
+    this.headers.push(new HeaderLine(name, value));
     return this;
   }
 
   /** Inserts before every other line (used for Via and Record-Route, RFC 3261 §16.6). */
   prepend(name: string, value: string): this {
-    this.headers.unshift({ name, value });
+    this.headers.unshift(new HeaderLine(name, value));
     return this;
   }
 
   remove(name: string): this {
     const key = canonicalHeaderKey(name);
-    this.headers = this.headers.filter((h) => canonicalHeaderKey(h.name) !== key);
+    this.headers = this.headers.filter((h) => headerKey(h) !== key);
     return this;
   }
 
   clone(): SipMessage {
-    return new SipMessage({ ...this.startLine }, this.headers.map((h) => ({ ...h })), Buffer.from(this.body));
+    return new SipMessage(
+      { ...this.startLine },
+      this.headers.map((h) => new HeaderLine(h.name, h.value)),
+      Buffer.from(this.body),
+    );
   }
 
   /** Serialises with a correct Content-Length (any Content-Length header present is rewritten in place). */
@@ -129,7 +188,7 @@ export class SipMessage {
     const lines = [first];
     let wroteLength = false;
     for (const h of this.headers) {
-      if (canonicalHeaderKey(h.name) === 'content-length') {
+      if (headerKey(h) === 'content-length') {
         if (wroteLength) continue;
         lines.push(`${h.name}: ${this.body.length}`);
         wroteLength = true;
