@@ -37,10 +37,16 @@ t.test('applies migrations, then reports up to date', async (t) => {
   const path = join(dir, 'db');
   const first = await capture(['--database-path', path]);
   t.equal(first.code, 0, first.err);
-  t.match(first.out, /database: pglite .*db\napplied 0001_node_events_and_settings\n1 applied/);
+  t.match(
+    first.out,
+    /database: pglite .*db\napplied 0001_node_events_and_settings\napplied 0002_agents\napplied 0003_registrar_bindings\n3 applied/,
+  );
   const second = await capture(['--database-path', path]);
   t.equal(second.code, 0);
-  t.match(second.out, /up to date \(1 known: 0001_node_events_and_settings\)/);
+  t.match(
+    second.out,
+    /up to date \(3 known: 0001_node_events_and_settings, 0002_agents, 0003_registrar_bindings\)/,
+  );
   t.notMatch(second.out, /applied 0001/);
 });
 

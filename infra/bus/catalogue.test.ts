@@ -12,6 +12,25 @@ t.test('every catalogue entry is found by its type name and checks its payload',
   t.same(payloadIssues('config.reloaded', { changed: ['a'] }), []);
   t.same(payloadIssues('system.stopping', { reason: 'SIGTERM' }), []);
   t.match(payloadIssues('system.stopping', {}), [{ path: '/reason' }]);
+  t.same(payloadIssues('directory.agent.changed', { agentId: 'a1', change: 'created', version: 1 }), []);
+  t.match(payloadIssues('directory.agent.changed', { agentId: 'a1', change: 'moved', version: 1 }), [
+    { path: '/change' },
+  ]);
+  const device = {
+    agentId: 'a1',
+    aor: 'sip:a@d',
+    contact: 'sip:a@h',
+    transport: 'udp',
+    source: '1.2.3.4:5060',
+    devices: 1,
+  };
+  t.same(payloadIssues('device.registered', { ...device, expiresAt: '2026-01-01T00:00:00.000Z' }), []);
+  t.match(payloadIssues('device.registered', device), [{ path: '/expiresAt' }]);
+  t.same(payloadIssues('device.unregistered', { ...device, reason: 'expired' }), []);
+  t.match(payloadIssues('device.unregistered', { ...device, devices: -1, reason: 'lost' }), [
+    { path: '/devices' },
+    { path: '/reason' },
+  ]);
   t.match(payloadIssues('nope', {}), [{ path: '/', message: /unknown event type/ }]);
   t.equal(lookupEvent('nope'), undefined);
   t.end();

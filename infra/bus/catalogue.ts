@@ -16,6 +16,16 @@ export function defineEvent<S extends TSchema>(type: string, schema: S): EventTy
   return Object.freeze({ type, schema });
 }
 
+/** Fields shared by device.registered and device.unregistered. */
+const deviceFields = {
+  agentId: Type.String(),
+  aor: Type.String({ description: 'canonical sip:user@domain' }),
+  contact: Type.String(),
+  transport: Type.String(),
+  source: Type.String({ description: 'host:port the device registered from' }),
+  devices: Type.Integer({ minimum: 0, description: "the agent's bindings after this change" }),
+};
+
 export const EVENTS = {
   systemStarted: defineEvent(
     'system.started',
@@ -23,6 +33,43 @@ export const EVENTS = {
   ),
   systemStopping: defineEvent('system.stopping', Type.Object({ reason: Type.String() })),
   configReloaded: defineEvent('config.reloaded', Type.Object({ changed: Type.Array(Type.String()) })),
+  /** An agent was created, changed or deleted in the directory (topic suffix: the agent id). */
+  agentDirectoryChanged: defineEvent(
+    'directory.agent.changed',
+    Type.Object({
+      agentId: Type.String(),
+      change: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')]),
+      version: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  /** A new registrar binding (a device registered; topic suffix: the agent id). */
+  deviceRegistered: defineEvent(
+    'device.registered',
+    Type.Object({ ...deviceFields, expiresAt: Type.String({ description: 'ISO-8601' }) }),
+  ),
+  /** A binding ended: removed by the device (expires 0, Contact: *) or expired (topic suffix: agent id). */
+  deviceUnregistered: defineEvent(
+    'device.unregistered',
+    Type.Object({
+      ...deviceFields,
+      reason: Type.Union([Type.Literal('unregistered'), Type.Literal('expired')]),
+    }),
+  ),
+  /** An agent's state changed: one accepted transition (topic suffix: the agent id). */
+  agentState: defineEvent(
+    'agent.state',
+    Type.Object({
+      agentId: Type.String(),
+      version: Type.Integer({ minimum: 1 }),
+      from: Type.String(),
+      to: Type.String(),
+      mode: Type.String(),
+      reason: Type.Optional(Type.String()),
+      event: Type.String(),
+      at: Type.String({ description: 'ISO-8601' }),
+      availability: Type.Record(Type.String(), Type.String()),
+    }),
+  ),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from './open-database.js';
-import { storageContract } from './storage-contract.js';
+import { ALL_MIGRATIONS, storageContract } from './storage-contract.js';
 
 const base = mkdtempSync(join(tmpdir(), 'patchbay-pglite-'));
 t.teardown(() => rmSync(base, { recursive: true, force: true }));
@@ -59,7 +59,7 @@ t.test('the default schema is public', async (t) => {
 t.test('memory:// keeps the database in memory: no directory, no lock', async (t) => {
   const h = await openDatabase({ path: 'memory://' });
   t.teardown(() => h.close());
-  t.same(h.migrations.applied, ['0001_node_events_and_settings']);
+  t.same(h.migrations.applied, ALL_MIGRATIONS);
   await h.db.insertInto('kv_settings').values({ key: 'k', value: '1' }).execute();
   t.equal((await h.db.selectFrom('kv_settings').selectAll().execute()).length, 1);
   t.notOk(existsSync('memory:'), 'nothing created on disk');

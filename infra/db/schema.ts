@@ -31,11 +31,89 @@ export interface KvSettingsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** The agent directory (migration 0002): scalar settings of one agent. */
+export interface AgentsTable {
+  id: string;
+  name: string;
+  presence_uri: string | null;
+  voice_capacity: number;
+  chat_capacity: number;
+  wrap_up_seconds: number;
+  max_no_answers: number;
+  source: 'config' | 'api';
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** An address-of-record (canonical `sip:user@domain`) owned by one agent, in the agent's order. */
+export interface AgentAorsTable {
+  aor: string;
+  agent_id: string;
+  position: number;
+}
+
+/** Digest credentials: HA1 per algorithm for `realm` (RFC 7616 §3.4.2); never the password. */
+export interface AgentCredentialsTable {
+  agent_id: string;
+  username: string;
+  realm: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+}
+
+export interface AgentSkillsTable {
+  agent_id: string;
+  skill: string;
+  level: number;
+}
+
+export interface AgentTeamsTable {
+  agent_id: string;
+  team: string;
+}
+
+/** A caller number this agent personally manages (unique: one manager per number). */
+export interface AgentCustomersTable {
+  number: string;
+  agent_id: string;
+}
+
+/** One registrar binding (migration 0003; RFC 3261 §10.3). */
+export interface RegistrarBindingsTable {
+  aor: string;
+  binding_key: string;
+  agent_id: string;
+  contact: string;
+  instance_id: string | null;
+  reg_id: number | null;
+  q_milli: number | null;
+  call_id: string;
+  cseq: number;
+  expires_at: Date;
+  registered_at: Date;
+  updated_at: Date;
+  source_address: string;
+  source_port: number;
+  transport: string;
+  user_agent: string | null;
+  path: JsonColumn;
+}
+
 export interface Database {
   node_events: NodeEventsTable;
   kv_settings: KvSettingsTable;
+  agents: AgentsTable;
+  agent_aors: AgentAorsTable;
+  agent_credentials: AgentCredentialsTable;
+  agent_skills: AgentSkillsTable;
+  agent_teams: AgentTeamsTable;
+  agent_customers: AgentCustomersTable;
+  registrar_bindings: RegistrarBindingsTable;
 }
 
 export type NodeEvent = Selectable<NodeEventsTable>;
 export type NewNodeEvent = Insertable<NodeEventsTable>;
 export type KvSetting = Selectable<KvSettingsTable>;
+export type RegistrarBindingRow = Selectable<RegistrarBindingsTable>;
+export type NewRegistrarBindingRow = Insertable<RegistrarBindingsTable>;

@@ -40,17 +40,26 @@ async function tablesIn(h: DatabaseHandle, schema: string): Promise<string[]> {
 
 type Case = (t: Test, target: StorageTarget) => Promise<void>;
 
+export const ALL_MIGRATIONS = ['0001_node_events_and_settings', '0002_agents', '0003_registrar_bindings'];
+
 const migrationsIdempotent: Case = async (t, target) => {
   const options = await withFresh(t, target);
   const first = await openDatabase(options);
   t.equal(first.kind, target.kind);
-  t.same(first.migrations.applied, ['0001_node_events_and_settings']);
-  t.same(first.migrations.known, ['0001_node_events_and_settings']);
+  t.same(first.migrations.applied, ALL_MIGRATIONS);
+  t.same(first.migrations.known, ALL_MIGRATIONS);
   t.same(await tablesIn(first, options.schema ?? 'public'), [
+    'agent_aors',
+    'agent_credentials',
+    'agent_customers',
+    'agent_skills',
+    'agent_teams',
+    'agents',
     'kv_settings',
     'kysely_migration',
     'kysely_migration_lock',
     'node_events',
+    'registrar_bindings',
   ]);
   t.same((await migrateToLatest(first.db, options.schema)).applied, [], 'second run on the same handle');
   await first.close();

@@ -1,0 +1,20 @@
+/** Public surface of the registrar: the service, its store, the sweeper, the SIP handler, and the digest module. */
+export { Registrar } from './registrar.js';
+export type { RegistrarDeps, RegistrarDirectory, RegistrarLogger } from './registrar.js';
+export { BindingSweeper } from './binding-sweeper.js';
+export type { SweeperDeps, SweeperState } from './binding-sweeper.js';
+export { createBindingStore } from './store/binding-store.js';
+export type { AorSession, BindingStore } from './store/binding-store.js';
+export { createRegisterHandler, toRegisterRequest } from './sip/register-handler.js';
+export type { RegisterHandlerDeps } from './sip/register-handler.js';
+export { DEFAULT_LIMITS, planRegister } from './policy/register-plan.js';
+export type { RegisterLimits, RegisterPlan } from './policy/register-plan.js';
+export type { Binding, BindingState } from './model/binding.js';
+export type { RegisterRequest, RegisterResponse } from './model/register-message.js';
+export { canonicalAor } from './model/aor.js';
+export { RegistrarError } from './errors.js';
+export type { RegistrarErrorCode } from './errors.js';
+export { DigestAuthenticator, computeHa1, computeStoredHa1 } from './digest.js';
+export type { DigestAlgorithm, DigestOptions, StoredHa1 } from './digest.js';
+export { nonceSecret, startRegistrar, NONCE_SECRET_KEY } from './start-registrar.js';
+export type { RunningRegistrar, StartRegistrarOptions } from './start-registrar.js';
