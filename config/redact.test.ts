@@ -22,6 +22,7 @@ t.test('redactConfig removes every secret and leaves the original intact', (t) =
     'bus: { url: "nats://nats-password-token@h:4222" }',
     'presence: { mode: external, server: "sip:ps:presence-password@h" }',
     'http: { tokens: [{ token: api-token-0123456789, role: admin }] }',
+    'agents: [{ id: a17, name: Alice, aors: ["sip:alice@localhost"], auth: { username: alice, password: agent-digest-password } }]',
   ].join('\n');
   const r = parseConfig({ text, env: {} });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
@@ -33,6 +34,7 @@ t.test('redactConfig removes every secret and leaves the original intact', (t) =
     'nats-password-token',
     'presence-password',
     'api-token-0123456789',
+    'agent-digest-password',
   ]) {
     t.notOk(json.includes(secret), `${secret} is redacted`);
   }

@@ -44,8 +44,12 @@ t.test(
     const runtime = await startPatchbay(cfg, { logger: createLogger(cfg) });
     t.teardown(() => runtime.stop('teardown'));
     t.same(runtime.sip, { mode: 'external', endpoints: [], servers: [`127.0.0.1:${adminPort}`] });
-    await waitFor(() => engine.routedVerbs().length === 2, { timeoutMs: 5000, what: 'routes' });
-    t.same(engine.routedVerbs().sort(), ['invite', 'options'], 'the router routed its verbs on the server');
+    await waitFor(() => engine.routedVerbs().length === 3, { timeoutMs: 5000, what: 'routes' });
+    t.same(
+      engine.routedVerbs().sort(),
+      ['invite', 'options', 'register'],
+      'the router (and the embedded registrar) routed their verbs on the server',
+    );
 
     const probe = await UdpProbe.open();
     t.teardown(() => probe.close());

@@ -19,6 +19,10 @@ import { packageVersion } from '../infra/http/version.js';
 import { componentLogger, createLogger } from '../infra/telemetry/index.js';
 import type { Logger } from '../infra/telemetry/index.js';
 import { registerRouterApp } from '../router/app.js';
+import { startAgentDirectory } from '../router/agents/start-directory.js';
+import type { AgentDirectory } from '../router/agents/agent-directory.js';
+import { registerAgentRoutes } from '../router/agents/http/agent-routes.js';
+import { startRegistrar } from '../presence/registrar/start-registrar.js';
 import type { RouterApp } from '../router/app.js';
 import { staticEntryPoints } from '../router/model/entry-points.js';
 import type { Clock } from '../sip-engine/util/clock.js';
@@ -145,12 +149,13 @@ async function assemble(ctx: Context): Promise<Parts> {
   );
   hooks['drain-bus'] = () => bus.drain();
   readiness.register('bus', busCheck(bus));
+  const directory = await step(ctx, 'agents', () => startDirectory(ctx, storage, bus));
   const engine = await step(ctx, 'sip-engine', () => startEmbeddedEngine(cfg));
   if (engine) hooks['stop-engine'] = () => engine.stop();
   const targets = await step(ctx, 'router', () =>
-    startRouter(ctx, drachtioTargets(cfg, engine), { storage, bus }),
+    startRouter(ctx, drachtioTargets(cfg, engine), { storage, bus }, directory),
   );
-  const httpUrl = await step(ctx, 'http', () => startHttp(ctx, bus));
+  const httpUrl = await step(ctx, 'http', () => startHttp(ctx, bus, directory));
   return { storage, bus, sip: sipInfo(cfg, engine, targets), httpUrl };
 }
 
@@ -163,9 +168,27 @@ async function startRouter(
   ctx: Context,
   targets: DrachtioTarget[],
   announce: { storage: DatabaseHandle; bus: EventBus },
+  directory: AgentDirectory,
 ): Promise<DrachtioTarget[]> {
   const log = componentLogger(ctx.logger, 'router');
   const link = await connectRouterSrf(targets, componentLogger(ctx.logger, 'drachtio'));
+  if (ctx.cfg.presence.mode === 'embedded') {
+    // The embedded registrar answers REGISTER on every drachtio server; it stops before the database closes.
+    const registrar = await startRegistrar({
+      db: announce.storage.db,
+      directory,
+      srfs: link.srfs,
+      realm: ctx.cfg.presence.domain,
+      clock: ctx.clock,
+      bus: announce.bus,
+      log: componentLogger(ctx.logger, 'registrar'),
+    });
+    const closeDb = ctx.hooks['close-database'];
+    ctx.hooks['close-database'] = async () => {
+      await registrar.stop();
+      await closeDb?.();
+    };
+  }
   ctx.hooks['disconnect-sip'] = () => link.disconnect(); // replaced below once the app is registered
   ctx.readiness.register('sip', sipCheck(link));
   const app = registerRouterApp(link.srfs, { lookup: staticEntryPoints(new Map()), log });
@@ -208,9 +231,23 @@ async function stopAdmitting(
   });
 }
 
-async function startHttp(ctx: Context, bus: EventBus): Promise<string> {
+/** The agent directory: seeded from the config's agents (idempotent), served at /api/v1/agents. */
+async function startDirectory(ctx: Context, storage: DatabaseHandle, bus: EventBus): Promise<AgentDirectory> {
+  const { directory, seeded } = await startAgentDirectory({
+    db: storage.db,
+    agents: ctx.cfg.agents,
+    realm: ctx.cfg.presence.domain,
+    clock: ctx.clock,
+    bus,
+  });
+  ctx.logger.info({ seeded }, 'agent directory ready');
+  return directory;
+}
+
+async function startHttp(ctx: Context, bus: EventBus, directory: AgentDirectory): Promise<string> {
   const { cfg, readiness, clock, version } = ctx;
   const app = await buildHttp(cfg, { logger: ctx.logger, bus, readiness, clock, version });
+  registerAgentRoutes(app, directory);
   ctx.hooks['close-http'] = () => app.close();
   return listenHttp(app, cfg);
 }
