@@ -7,7 +7,8 @@
 import Srf from 'drachtio-srf';
 import { DEFAULT_ENGINE_CONFIG, startEngine, type EngineHandle } from '../sip-engine/index.js';
 
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
+const SDP =
+  'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
 
 /** An engine on OS-chosen ports: SIP UDP+TCP on 127.0.0.1, the drachtio admin port for apps. */
 function engineOnLoopback(): Promise<EngineHandle> {

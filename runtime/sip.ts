@@ -116,7 +116,9 @@ function track(srf: Srf, where: string, logger: Logger, isClosing: () => boolean
     else logger.warn({ server: where }, 'drachtio connection lost');
     entry.closed?.();
   });
-  events.on('reconnecting', (info: unknown) => logger.info({ server: where, info }, 'reconnecting to drachtio'));
+  events.on('reconnecting', (info: unknown) =>
+    logger.info({ server: where, info }, 'reconnecting to drachtio'),
+  );
   return entry;
 }
 
