@@ -40,7 +40,12 @@ async function tablesIn(h: DatabaseHandle, schema: string): Promise<string[]> {
 
 type Case = (t: Test, target: StorageTarget) => Promise<void>;
 
-export const ALL_MIGRATIONS = ['0001_node_events_and_settings', '0002_agents', '0003_registrar_bindings'];
+export const ALL_MIGRATIONS = [
+  '0001_node_events_and_settings',
+  '0002_agents',
+  '0003_registrar_bindings',
+  '0004_agent_state_transitions',
+];
 
 const migrationsIdempotent: Case = async (t, target) => {
   const options = await withFresh(t, target);
@@ -53,6 +58,7 @@ const migrationsIdempotent: Case = async (t, target) => {
     'agent_credentials',
     'agent_customers',
     'agent_skills',
+    'agent_state_transitions',
     'agent_teams',
     'agents',
     'kv_settings',
