@@ -71,12 +71,12 @@ const Limits = section({
   }),
   perSourceRequestsPerSecond: Type.Integer({
     minimum: 0,
-    default: 2000,
+    default: 8000,
     description: 'Requests per second per source IP (0 = unlimited)',
   }),
   maxPendingTransactions: Type.Integer({
     minimum: 1,
-    default: 50000,
+    default: 150000,
     description: 'Live transactions before new requests get 503',
   }),
 });

@@ -23,7 +23,7 @@ export interface EngineConfig {
   tls?: EngineTlsConfig;
   timers: TransactionTimersConfig;
   limits: TransportLimits & {
-    /** Max live server+client transactions before new requests get 503 (default 50000). */
+    /** Max live server+client transactions before new requests get 503 (default 150000). */
     maxPendingTransactions: number;
   };
   /** Session timer default interval in seconds (RFC 4028); 0 disables. Min-SE is 90. */
@@ -44,8 +44,13 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
     maxMessageBytes: 65535,
     maxConnections: 10000,
     idleTimeoutMs: 60000,
-    perSourceRequestsPerSecond: 2000,
-    maxPendingTransactions: 50000,
+    // One PSTN gateway at the 1,600 calls/s target sends INVITE + ACK + BYE = 4,800 requests/s
+    // (6,400 with PRACK); 8,000 leaves room for CANCELs and retransmissions and still caps a
+    // single flooding address well below what the engine can take from everyone together.
+    perSourceRequestsPerSecond: 8000,
+    // A call keeps two transactions alive ~64·T1 = 32 s each after it ends (RFC 6026 Timer L for
+    // the INVITE, Timer J for the BYE on UDP): 1,600 calls/s ≈ 102,400 live transactions.
+    maxPendingTransactions: 150000,
   },
   sessionTimer: { intervalS: 1800, minSeS: 90, refresher: 'uac' },
   cdrs: false,

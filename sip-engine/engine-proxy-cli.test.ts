@@ -1,6 +1,7 @@
 /**
  * The `proxy` command reaches the proxy core with the pending request's transaction (srf
- * proxyRequest through engine A to a UAS app on engine C), and `patchbay engine` option parsing.
+ * proxyRequest through engine A to a UAS app on engine C), the record-routed BYE is relayed through
+ * a transaction that completes, and `patchbay engine` option parsing.
  */
 import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,12 @@ import { waitFor } from '../test-support/wait.js';
 import { connectApp, SDP_A, SDP_B, startTestEngine } from './conformance/harness.js';
 
 t.test('srf proxyRequest through the engine', async (t) => {
-  const [a, b, c] = await Promise.all([startTestEngine(t), startTestEngine(t), startTestEngine(t)]);
+  // T1 = 20 ms: Timers J and L (64·T1) end the proxy's server transactions within ~1.3 s.
+  const [a, b, c] = await Promise.all([
+    startTestEngine(t, { t1Ms: 20 }),
+    startTestEngine(t),
+    startTestEngine(t),
+  ]);
   let callee: Srf.Dialog | undefined;
   await connectApp(
     t,
@@ -44,6 +50,12 @@ t.test('srf proxyRequest through the engine', async (t) => {
   uac.destroy();
   await gone;
   t.equal(a.handle.stats().dialogs, 0, 'the proxy keeps no dialog');
+  // Spec §3.2 step 4: the record-routed BYE went through a server transaction that was answered.
+  await waitFor(() => a.handle.stats().transactions.server === 0, {
+    what: 'proxy server transactions to end',
+    timeoutMs: 5000,
+  });
+  t.same(a.handle.stats().transactions, { client: 0, server: 0 }, 'no transaction left on the proxy');
 });
 
 t.test('patchbay engine options: defaults, file, flags, errors', (t) => {

@@ -9,15 +9,20 @@
  *       └──────── NO / error ───────▶ closing ──socket closed──▶ closed
  *   (either open state may also go straight to closed when the peer drops the socket)
  *
+ * Output is batched: the frames written while the event loop handles one round of I/O are
+ * gathered, in order, into one string and handed to the socket in a single write (the check phase
+ * of the same loop iteration, or at once when the batch reaches FLUSH_BYTES). A close flushes the
+ * batch first, so nothing written before it is lost or reordered.
+ *
  * Bounds against a misbehaving app: a frame is at most maxFrameBytes (the decoder), an app that
- * does not read its socket is dropped once maxPendingWriteBytes are queued, a connection that has
- * not authenticated within authTimeoutMs is closed, and a closing socket whose peer never
- * finishes is destroyed after closeGraceMs.
+ * does not read its socket is dropped once maxPendingWriteBytes are queued (the socket's buffer
+ * plus the batch not yet written), a connection that has not authenticated within authTimeoutMs is
+ * closed, and a closing socket whose peer never finishes is destroyed after closeGraceMs.
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { encodeFrame, FrameDecoder } from './framing.js';
+import { FrameDecoder } from './framing.js';
 import type { FramingError } from './framing.js';
 import type { AppConnection } from './types.js';
 
@@ -38,6 +43,9 @@ export class IllegalConnectionTransitionError extends Error {
     super(`app connection cannot go from ${from} to ${to}`);
   }
 }
+
+/** A batch this large is written at once rather than at the end of the loop iteration. */
+export const FLUSH_BYTES = 64 * 1024;
 
 export interface ConnectionLimits {
   maxFrameBytes: number;
@@ -70,6 +78,14 @@ export class AppClientConnection implements AppConnection {
   #tags: readonly string[] = [];
   #authTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
+  /** Framed output not yet handed to the socket (spec §2.2 frames, in write order). */
+  #batch = '';
+  #batchBytes = 0;
+  #flushScheduled = false;
+  readonly #flushSoon = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
 
   constructor(socket: Socket, limits: ConnectionLimits, clock: Clock, events: ConnectionEvents) {
     this.#socket = socket;
@@ -102,9 +118,9 @@ export class AppClientConnection implements AppConnection {
     return this.#state === 'connected' || this.#state === 'authenticated';
   }
 
-  /** Bytes written but not yet taken by the kernel (what a slow reader makes grow). */
+  /** Bytes written but not yet taken by the kernel, batch included (what a slow reader makes grow). */
   get pendingWriteBytes(): number {
-    return this.#socket.writableLength;
+    return this.#socket.writableLength + this.#batchBytes;
   }
 
   /** Marks the connection authenticated with its §2.3 tags. */
@@ -121,10 +137,19 @@ export class AppClientConnection implements AppConnection {
    */
   write(payload: string): boolean {
     if (!this.open || this.#socket.destroyed) return false;
-    this.#socket.write(encodeFrame(payload));
-    if (this.#socket.writableLength > this.#limits.maxPendingWriteBytes) {
+    // Spec §2.2: `<byteLength>#<payload>`, the length in UTF-8 bytes.
+    const length = Buffer.byteLength(payload, 'utf8');
+    const header = `${length}#`;
+    this.#batch += header + payload;
+    this.#batchBytes += header.length + length;
+    if (this.pendingWriteBytes > this.#limits.maxPendingWriteBytes) {
       this.#drop(`more than ${this.#limits.maxPendingWriteBytes} bytes of unread output`);
       return false;
+    }
+    if (this.#batchBytes >= FLUSH_BYTES) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushSoon);
     }
     return true;
   }
@@ -134,14 +159,29 @@ export class AppClientConnection implements AppConnection {
     if (!this.open) return;
     this.#transition('closing');
     this.#authTimer?.cancel();
+    this.#flush();
     this.#socket.end();
     this.#graceTimer = this.#clock.setTimer(() => this.#socket.destroy(), this.#limits.closeGraceMs);
   }
 
-  /** Drops the socket at once. */
+  /** Drops the socket at once (unwritten output is discarded). */
   destroy(): void {
     if (this.open) this.#transition('closing');
+    this.#discardBatch();
     this.#socket.destroy();
+  }
+
+  /** Hands the batch to the socket in one write; a connection already closed discards it. */
+  #flush(): void {
+    if (this.#batchBytes === 0) return;
+    const data = this.#batch;
+    this.#discardBatch();
+    if (!this.#socket.destroyed && this.#state !== 'closed') this.#socket.write(data, 'utf8');
+  }
+
+  #discardBatch(): void {
+    this.#batch = '';
+    this.#batchBytes = 0;
   }
 
   #transition(to: ConnectionState): void {
@@ -175,6 +215,7 @@ export class AppClientConnection implements AppConnection {
   #onClose(): void {
     if (this.#state === 'closed') return;
     this.#transition('closed');
+    this.#discardBatch();
     this.#authTimer?.cancel();
     this.#graceTimer?.cancel();
     this.#events.closed(this);

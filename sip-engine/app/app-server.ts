@@ -12,7 +12,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createTcpServer } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { systemClock } from '../util/clock.js';
 import type { Clock } from '../util/clock.js';
@@ -24,6 +24,9 @@ import { DEFAULT_MAX_FRAME_BYTES } from './framing.js';
 import { authenticateTokens, cdrFrame, newMsgId, nokReply, responseFrame, sipFrame } from './frames.js';
 import { AppServerError, DEFAULT_IDENTITY, silentLogger } from './app-server-options.js';
 import type { AppServerLogger, AppServerOptions } from './app-server-options.js';
+import { closeServers, listenOn } from './listeners.js';
+import { Responder } from './responder.js';
+import type { ReplyFn } from './responder.js';
 import { RouteRegistry } from './route-registry.js';
 import type {
   AppConnection,
@@ -48,7 +51,6 @@ const NEXT_STATES: Record<AppServerState, readonly AppServerState[]> = {
   stopped: [],
 };
 
-const noop = (): void => undefined;
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
 export class AppServer implements AppServerApi {
@@ -66,6 +68,8 @@ export class AppServer implements AppServerApi {
   #tlsPort: number | undefined;
   #handler: EngineCommandHandler | undefined;
   #identity = { ...DEFAULT_IDENTITY };
+  /** One function for every Responder (no closure per command). */
+  readonly #replyTo: ReplyFn = (conn, rid, reply) => this.#reply(conn, rid, reply);
 
   constructor(opts: AppServerOptions) {
     this.#opts = opts;
@@ -153,13 +157,27 @@ export class AppServer implements AppServerApi {
   sendSip(conn: AppConnection, frame: SipFrame): boolean {
     const own = this.#conns.get(conn.id);
     if (!own?.open) return false;
-    return this.#write(own, () => sipFrame(newMsgId(), frame));
+    let payload: string;
+    try {
+      payload = sipFrame(newMsgId(), frame);
+    } catch (err) {
+      return this.#unformattable(own, err);
+    }
+    return own.write(payload);
   }
 
   /** §2.4(c): round robin among apps that did `route|cdr:<kind>`. */
   sendCdr(kind: CdrKind, tokens: string[], sip: string): void {
     const conn = this.#routes.pick(kind);
-    if (conn) this.#write(conn, () => cdrFrame(newMsgId(), kind, tokens, sip));
+    if (!conn) return;
+    let payload: string;
+    try {
+      payload = cdrFrame(newMsgId(), kind, tokens, sip);
+    } catch (err) {
+      this.#unformattable(conn, err);
+      return;
+    }
+    conn.write(payload);
   }
 
   setIdentity(identity: { publicHostports: string; version: string; localHostports: string }): void {
@@ -175,25 +193,13 @@ export class AppServer implements AppServerApi {
 
   #listen(server: Server, port: number): Promise<number> {
     this.#listeners.push(server);
-    server.maxConnections = this.#opts.maxConnections ?? 1000;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.#opts.address, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.#log.error({ err }, 'app listener error'));
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
+    return listenOn(server, this.#opts.address, port, this.#opts.maxConnections ?? 1000, this.#log);
   }
 
   #closeListeners(): Promise<void> {
     const servers = this.#listeners;
     this.#listeners = [];
-    return Promise.all(
-      servers.map(
-        (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
-      ),
-    ).then(noop);
+    return closeServers(servers);
   }
 
   #accept(socket: Socket): void {
@@ -264,7 +270,7 @@ export class AppServer implements AppServerApi {
   #runEngine(conn: AppClientConnection, msgId: string, command: EngineCommand): void {
     const handler = this.#handler;
     if (!handler) return this.#reply(conn, msgId, nokReply('server not ready'));
-    const responder = { reply: (reply: CommandReply) => this.#reply(conn, msgId, reply) };
+    const responder = new Responder(this.#replyTo, conn, msgId);
     try {
       handler.handleCommand(conn, command, responder);
     } catch (err) {
@@ -275,20 +281,29 @@ export class AppServer implements AppServerApi {
 
   /** Writes a `response` frame; never after close. A malformed reply becomes `NOK`. */
   #reply(conn: AppClientConnection, rid: string, reply: CommandReply): void {
-    const ok = this.#write(conn, () => responseFrame(newMsgId(), rid, reply.status, reply.tokens, reply.sip));
-    if (!ok && conn.open)
-      this.#write(conn, () => responseFrame(newMsgId(), rid, 'NOK', ['internal server error']));
-  }
-
-  /** Formats and writes one payload; false when formatting failed or the connection is gone. */
-  #write(conn: AppClientConnection, format: () => string): boolean {
     let payload: string;
     try {
-      payload = format();
+      payload = responseFrame(newMsgId(), rid, reply.status, reply.tokens, reply.sip);
     } catch (err) {
-      this.#log.error({ err, conn: conn.id }, 'could not format a frame for the app');
-      return false;
+      this.#unformattable(conn, err);
+      this.#replyInternalError(conn, rid);
+      return;
     }
-    return conn.write(payload);
+    conn.write(payload);
+  }
+
+  #replyInternalError(conn: AppClientConnection, rid: string): void {
+    if (!conn.open) return;
+    try {
+      conn.write(responseFrame(newMsgId(), rid, 'NOK', ['internal server error']));
+    } catch (err) {
+      this.#unformattable(conn, err);
+    }
+  }
+
+  /** A frame that could not be formatted (a token broke §2.2 rules): logged, nothing written. */
+  #unformattable(conn: AppClientConnection, err: unknown): false {
+    this.#log.error({ err, conn: conn.id }, 'could not format a frame for the app');
+    return false;
   }
 }

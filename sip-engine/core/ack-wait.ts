@@ -13,10 +13,12 @@ import { hangUp } from './engine-requests.js';
 import { inDialogFrame } from './frames-out.js';
 import { newTxnId } from './ids.js';
 import { cseqOf } from './sip-fields.js';
+import { responseTargetOf } from './uas-leg.js';
 import type { UasLeg } from './uas-leg.js';
 
+/** Timers get bound functions, not a closure per 2xx (the hot path of every answered call). */
 export function startAckWait(ctx: CoreContext, d: Dialog, leg: UasLeg, response: SipMessage): void {
-  const target = ctx.transactions.responseTarget(leg.inbound);
+  const target = responseTargetOf(ctx.transactions, leg);
   const t1 = ctx.config.timers.t1Ms;
   const unreliable = target.protocol === 'udp';
   stopAckWait(d);
@@ -27,8 +29,8 @@ export function startAckWait(ctx: CoreContext, d: Dialog, leg: UasLeg, response:
     data: undefined,
     target,
     intervalMs: t1,
-    retransmit: unreliable ? ctx.clock.setTimer(() => retransmit2xx(ctx, d), t1) : undefined,
-    giveUp: ctx.clock.setTimer(() => ackTimeout(ctx, d), 64 * t1),
+    retransmit: unreliable ? ctx.clock.setTimer(retransmit2xx.bind(undefined, ctx, d), t1) : undefined,
+    giveUp: ctx.clock.setTimer(ackTimeout.bind(undefined, ctx, d), 64 * t1),
   };
 }
 

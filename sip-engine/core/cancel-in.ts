@@ -18,7 +18,7 @@ import { respondFromEngine } from './engine-responses.js';
 import { newRequestFrame } from './frames-out.js';
 import { stopAckWait } from './ack-wait.js';
 import { buildResponse } from './responses.js';
-import { newTag } from '../util/ids.js';
+import { newLocalTag } from './ids.js';
 
 export function onCancel(
   ctx: CoreContext,
@@ -37,7 +37,7 @@ export function onCancel(
   if (leg.open) {
     respondFromEngine(ctx, cancelTxn, 200);
     // RFC 3261 §8.2.6.2: the 487 carries our tag (the one already used in 1xx, else a new one).
-    const res = buildResponse(leg.inbound.message, 487, { toTag: leg.localTag ?? newTag() });
+    const res = buildResponse(leg.inbound.message, 487, { toTag: leg.localTag ?? newLocalTag() });
     leg.to('canceled');
     ctx.uas.remove(leg);
     if (leg.dialog && !leg.dialog.isTerminated) endDialog(ctx, leg.dialog, 'canceled');

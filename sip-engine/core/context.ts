@@ -24,8 +24,12 @@ export interface ProxyPort {
   ): void;
   /** An upstream CANCEL for a proxied INVITE; true when the proxy took it. */
   handleCancel(inviteTxn: ServerTransaction): boolean;
-  /** §3.2 step 4: a record-routed in-dialog request to forward statelessly; true when taken. */
-  tryStatelessForward(inbound: InboundMessage): boolean;
+  /**
+   * §3.2 step 4: a record-routed in-dialog request to forward; true when taken. With `txn` (every
+   * request but ACK) the proxy relays through a client transaction and answers `txn` with what
+   * comes back; without it (ACK) it forwards statelessly (RFC 3261 §16.11).
+   */
+  tryStatelessForward(inbound: InboundMessage, txn?: ServerTransaction): boolean;
   /** §3.2 step 10: a response matching no transaction; true when the proxy forwarded it. */
   handleResponse(inbound: InboundMessage): boolean;
   /** RFC 3262: a PRACK for a reliable 1xx the proxy relayed; true when the proxy forwarded it. */

@@ -5,9 +5,9 @@
  */
 import type { SipHeader } from '../message/types.js';
 import type { ServerTransaction } from '../transaction/types.js';
-import { newTag } from '../util/ids.js';
 import type { CoreContext } from './context.js';
 import { buildResponse } from './responses.js';
+import { newLocalTag } from './ids.js';
 
 export function respondFromEngine(
   ctx: CoreContext,
@@ -17,12 +17,15 @@ export function respondFromEngine(
 ): void {
   // RFC 3261 §8.2.6.2: a response other than 100 carries a To tag when the request had none.
   const build: { toTag?: string; reason?: string } = {};
-  if (status !== 100) build.toTag = opts.toTag ?? newTag();
+  if (status !== 100) build.toTag = opts.toTag ?? newLocalTag();
   if (opts.reason !== undefined) build.reason = opts.reason;
   const res = buildResponse(txn.request.message, status, build);
   for (const h of opts.headers ?? []) res.append(h.name, h.value);
   ctx.metrics.response('out', status);
-  txn.respond(res).catch((err: unknown) => {
-    ctx.logger.debug({ err, status }, 'engine response not sent');
-  });
+  // A bound function rather than a closure per response (spec: no per-message closures).
+  txn.respond(res).catch(notSent.bind(undefined, ctx, status));
+}
+
+function notSent(ctx: CoreContext, status: number, err: unknown): void {
+  ctx.logger.debug({ err, status }, 'engine response not sent');
 }

@@ -163,7 +163,8 @@ export function onInDialogRequest(
 ): void {
   const msg = inbound.message;
   const callId = msg.get('call-id') ?? '';
-  let d = ctx.dialogs.matchRequest(callId, fromTagOf(msg), toTag);
+  const fromTag = fromTagOf(msg);
+  let d = ctx.dialogs.matchRequest(callId, fromTag, toTag);
   if (!d && msg.method === 'NOTIFY') d = dialogFromEarlyNotify(ctx, inbound, toTag);
   // RFC 3261 §12.2.2, spec §3.7: no dialog → 481.
   if (!d) {
@@ -180,14 +181,14 @@ export function onInDialogRequest(
     txn,
     kind: 'in-dialog',
     callId,
-    fromTag: fromTagOf(msg) ?? '',
+    fromTag: fromTag ?? '',
     cseq: cseqOf(msg)?.seq ?? 0,
     app: d.app,
     dialog: d,
   });
   ctx.uas.add(leg);
   const forgetMs = msg.method === 'BYE' ? ORPHAN_BYE_FORGET_MS : PENDING_FORGET_MS;
-  leg.forget = ctx.clock.setTimer(() => forgetLeg(ctx, leg), forgetMs);
+  leg.forget = ctx.clock.setTimer(forgetLeg.bind(undefined, ctx, leg), forgetMs);
   if (msg.method === 'INVITE') d.incomingInviteTxnId = leg.txnId;
   if (!deliver(ctx, d.app, inDialogFrame(inbound, leg.txnId, d.id))) {
     ctx.uas.remove(leg);

@@ -6,7 +6,6 @@
  */
 import type { ServerTransaction } from '../transaction/types.js';
 import type { InboundMessage, MalformedInput } from '../transport/types.js';
-import { newTag } from '../util/ids.js';
 import { onAck } from './ack-wait.js';
 import type { CoreContext } from './context.js';
 import { onInDialogRequest } from './in-dialog-in.js';
@@ -14,6 +13,7 @@ import { buildResponse } from './responses.js';
 import { fromTagOf, toTagOf } from './sip-fields.js';
 import { onOutOfDialogRequest } from './stateless.js';
 import { resendAck } from './uac-forks.js';
+import { newLocalTag } from './ids.js';
 
 export function onNetworkRequest(
   ctx: CoreContext,
@@ -21,8 +21,10 @@ export function onNetworkRequest(
   txn: ServerTransaction | undefined,
 ): void {
   const msg = inbound.message;
-  // §3.2 step 4: a mid-dialog request of a call we record-routed as a proxy.
-  if (ctx.proxy?.tryStatelessForward(inbound)) return;
+  // §3.2 step 4: a mid-dialog request of a call we record-routed as a proxy. With its server
+  // transaction (anything but ACK) it is relayed through a client transaction, so the server
+  // transaction gets the final response (RFC 3261 §16.7, §17.2.2); an ACK is forwarded statelessly.
+  if (ctx.proxy?.tryStatelessForward(inbound, txn)) return;
   const toTag = toTagOf(msg);
   if (!txn) {
     // RFC 3261 §17.2.3: an ACK that matched no INVITE transaction acknowledges a 2xx.
@@ -51,7 +53,7 @@ export function onMalformed(ctx: CoreContext, m: MalformedInput): void {
   ctx.metrics.rejected('malformed');
   const p = m.partial;
   if (!p?.isRequest || p.method === 'ACK' || !p.get('via')) return;
-  const res = buildResponse(p, 400, { toTag: newTag(), reason: 'Bad Request' });
+  const res = buildResponse(p, 400, { toTag: newLocalTag(), reason: 'Bad Request' });
   const fake: InboundMessage = {
     message: p,
     source: m.source,

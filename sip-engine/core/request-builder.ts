@@ -7,7 +7,8 @@
 import { SipMessage } from '../message/sip-message.js';
 import type { SipHeader } from '../message/types.js';
 import type { LocalEndpoint } from '../transport/types.js';
-import { newCallId, newTag } from '../util/ids.js';
+import { newCallId } from '../util/ids.js';
+import { newLocalTag } from './ids.js';
 import { MAX_FORWARDS } from './constants.js';
 import type { Dialog } from './dialog.js';
 import type { SortedAppHeaders } from './header-rules.js';
@@ -66,7 +67,7 @@ export function buildNewRequest(
   h.push({ name: 'Via', value: viaFor(ep, newBranch()) });
   h.push({ name: 'Max-Forwards', value: s.maxForwards ?? String(MAX_FORWARDS) });
   const from = s.from ?? contactFor(ep);
-  h.push({ name: 'From', value: withTag(from, newTag()) });
+  h.push({ name: 'From', value: withTag(from, newLocalTag()) });
   h.push({ name: 'To', value: s.to ?? `<${uri}>` });
   h.push({ name: 'Call-ID', value: s.callId ?? newCallId() });
   h.push({

@@ -25,8 +25,8 @@ interface Rejection {
 }
 
 /** RFC 3261 §8.2, spec §3.5: an INVITE needs a From tag and a Contact with a host. */
-function checkInvite(ctx: CoreContext, msg: SipMessage): Rejection | undefined {
-  if (!fromTagOf(msg) || !contactUri(msg)) return { status: 400, reason: 'bad-request' };
+function checkInvite(ctx: CoreContext, msg: SipMessage, fromTag: string | undefined): Rejection | undefined {
+  if (!fromTag || !contactUri(msg)) return { status: 400, reason: 'bad-request' };
   const se = msg.get('session-expires');
   if (se === undefined) return undefined;
   let delta: number;
@@ -55,19 +55,21 @@ function checkRegister(msg: SipMessage): Rejection | undefined {
   return undefined;
 }
 
-function check(ctx: CoreContext, inbound: InboundMessage): Rejection | undefined {
-  const msg = inbound.message;
-  const method = msg.method;
+function check(
+  ctx: CoreContext,
+  msg: SipMessage,
+  method: string,
+  fromTag: string | undefined,
+  callId: string,
+): Rejection | undefined {
   // §3.2 step 9, RFC 3261 §12.2.2: BYE/UPDATE/PRACK without a To tag belong to no dialog.
   if (method === 'BYE' || method === 'UPDATE' || method === 'PRACK')
     return { status: 481, reason: 'no-dialog' };
   if (method === 'INVITE') {
-    const bad = checkInvite(ctx, msg);
+    const bad = checkInvite(ctx, msg, fromTag);
     if (bad) return bad;
     // §3.3: a forked copy of an INVITE whose dialog is already answered gets 480.
-    const fromTag = fromTagOf(msg) ?? '';
-    const callId = msg.get('call-id') ?? '';
-    if (ctx.dialogs.get(makeDialogId(callId, fromTag))?.role === 'uas')
+    if (ctx.dialogs.get(makeDialogId(callId, fromTag ?? ''))?.role === 'uas')
       return { status: 480, reason: 'bad-request' };
   }
   if (method === 'REGISTER') return checkRegister(msg);
@@ -89,7 +91,9 @@ export function onOutOfDialogRequest(
   const method = msg.method;
   // §3.2 step 7, RFC 3261 §17.2.1: 100 Trying at once, before any app is involved.
   if (method === 'INVITE') respondFromEngine(ctx, txn, 100);
-  const bad = check(ctx, inbound);
+  const fromTag = fromTagOf(msg);
+  const callId = msg.get('call-id') ?? '';
+  const bad = check(ctx, msg, method, fromTag, callId);
   if (bad) return reject(ctx, txn, bad);
   // §3.2 step 7: OPTIONS pings from a configured User-Agent are answered here.
   const ua = ctx.config.optionsPingUserAgent;
@@ -105,13 +109,13 @@ export function onOutOfDialogRequest(
     inbound,
     txn,
     kind: 'initial',
-    callId: msg.get('call-id') ?? '',
-    fromTag: fromTagOf(msg) ?? '',
+    callId,
+    fromTag: fromTag ?? '',
     cseq: cseqOf(msg)?.seq ?? 0,
     app,
   });
   ctx.uas.add(leg);
-  leg.forget = ctx.clock.setTimer(() => forgetLeg(ctx, leg), PENDING_FORGET_MS);
+  leg.forget = ctx.clock.setTimer(forgetLeg.bind(undefined, ctx, leg), PENDING_FORGET_MS);
   if (!deliver(ctx, app, newRequestFrame(inbound, leg.txnId))) {
     ctx.uas.remove(leg);
     return reject(ctx, txn, { status: 503, reason: 'no-app' });

@@ -11,9 +11,13 @@ import { formatHost, parseUri } from '../message/uri.js';
 import { defaultPort, isWildcard } from '../transport/addresses.js';
 import { isInvalidHost } from '../transport/invalid-hosts.js';
 import type { LocalEndpoint, RemoteTarget } from '../transport/types.js';
-import { BRANCH_COOKIE, newBranch } from '../util/ids.js';
+import { BRANCH_COOKIE } from '../util/ids.js';
+import { randomHex } from './ids.js';
 
-export { BRANCH_COOKIE, newBranch };
+export { BRANCH_COOKIE };
+
+/** RFC 3261 §8.1.1.7: a branch starting with the magic cookie, 80 random bits after it. */
+export const newBranch = (): string => `${BRANCH_COOKIE}${randomHex(10)}`;
 
 const PROTOCOLS: readonly SipProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
 
@@ -58,20 +62,57 @@ export function advertisedHost(ep: LocalEndpoint): string {
   return ep.address;
 }
 
+/** What the engine writes about one local endpoint, formatted once per endpoint. */
+interface EndpointText {
+  /** The fields it was formatted from (an endpoint object changed since is formatted again). */
+  protocol: string;
+  address: string;
+  port: number;
+  externalAddress: string | undefined;
+  hostport: string;
+  contact: string;
+  viaPrefix: string;
+}
+
+const endpointTexts = new WeakMap<LocalEndpoint, EndpointText>();
+
+function textOf(ep: LocalEndpoint): EndpointText {
+  const hit = endpointTexts.get(ep);
+  if (
+    hit?.port === ep.port &&
+    hit.address === ep.address &&
+    hit.protocol === ep.protocol &&
+    hit.externalAddress === ep.externalAddress
+  )
+    return hit;
+  const hostport = `${formatHost(advertisedHost(ep))}:${ep.port}`;
+  const t = ep.protocol === 'udp' ? '' : `;transport=${ep.protocol}`;
+  const text: EndpointText = {
+    protocol: ep.protocol,
+    address: ep.address,
+    port: ep.port,
+    externalAddress: ep.externalAddress,
+    hostport,
+    contact: `<sip:${hostport}${t}>`,
+    viaPrefix: `SIP/2.0/${ep.protocol.toUpperCase()} ${hostport};rport;branch=`,
+  };
+  endpointTexts.set(ep, text);
+  return text;
+}
+
 /** `host:port` of an endpoint as written in SIP (IPv6 bracketed). */
 export function endpointHostport(ep: LocalEndpoint): string {
-  return `${formatHost(advertisedHost(ep))}:${ep.port}`;
+  return textOf(ep).hostport;
 }
 
 /** RFC 3261 §18.1.1, RFC 3581 §3: our Via for a request sent through `ep` (with `;rport`). */
 export function viaFor(ep: LocalEndpoint, branch: string): string {
-  return `SIP/2.0/${ep.protocol.toUpperCase()} ${endpointHostport(ep)};rport;branch=${branch}`;
+  return textOf(ep).viaPrefix + branch;
 }
 
 /** §2.7: the automatic Contact, `<sip:host:port>` plus `;transport=` when not UDP. */
 export function contactFor(ep: LocalEndpoint): string {
-  const t = ep.protocol === 'udp' ? '' : `;transport=${ep.protocol}`;
-  return `<sip:${endpointHostport(ep)}${t}>`;
+  return textOf(ep).contact;
 }
 
 /** A target built from an address already resolved. */

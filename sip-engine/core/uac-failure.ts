@@ -8,12 +8,12 @@ import type { CoreContext } from './context.js';
 import { buildResponse } from './responses.js';
 import type { UacLeg } from './uac-leg.js';
 import { onUacResponse } from './uac-responses.js';
-import { newTag } from '../util/ids.js';
+import { newLocalTag } from './ids.js';
 
 export function onUacFailure(ctx: CoreContext, leg: UacLeg, status: 408 | 503, error?: Error): void {
   if (leg.final) return;
   if (error) ctx.logger.info({ err: error, txnId: leg.txnId }, 'request could not be sent');
-  const res = buildResponse(leg.request, status, { toTag: newTag() });
+  const res = buildResponse(leg.request, status, { toTag: newLocalTag() });
   const ep = ctx.transport.selectEndpoint({ protocol: leg.target.protocol, address: leg.target.address });
   if (!ep) return;
   const inbound: InboundMessage = {

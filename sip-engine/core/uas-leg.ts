@@ -12,8 +12,8 @@
  * delivered with the INVITE's id, §2.8; hangs off its INVITE leg, not the store).
  */
 import type { AppConnection } from '../app/types.js';
-import type { InboundMessage } from '../transport/types.js';
-import type { ServerTransaction } from '../transaction/types.js';
+import type { InboundMessage, RemoteTarget } from '../transport/types.js';
+import type { ServerTransaction, TransactionLayerApi } from '../transaction/types.js';
 import type { TimerHandle } from '../util/clock.js';
 import type { Dialog } from './dialog.js';
 import { transition } from './fsm.js';
@@ -63,6 +63,8 @@ export class UasLeg {
   lastRseq = 0;
   /** An UPDATE in the early dialog waiting for the app (its txn), §2.8. */
   earlyUpdate: UasLeg | undefined;
+  /** Where responses to the request go (RFC 3261 §18.2.2), worked out once (see responseTargetOf). */
+  responseTarget: RemoteTarget | undefined;
 
   constructor(init: {
     txnId: string;
@@ -116,10 +118,24 @@ export class UasLeg {
   }
 }
 
-/** The pending-request store: by app-visible txn id, and by server transaction (for CANCEL). */
+/**
+ * RFC 3261 §18.2.2, RFC 3581 §4: where the leg's responses go, from the request's top Via and
+ * source, worked out on the first response and kept (the echo to the app and the 2xx
+ * retransmissions use the same one).
+ */
+export function responseTargetOf(transactions: TransactionLayerApi, leg: UasLeg): RemoteTarget {
+  leg.responseTarget ??= transactions.responseTarget(leg.inbound);
+  return leg.responseTarget;
+}
+
+/**
+ * The pending-request store: by app-visible txn id, and by server transaction (for CANCEL). Both
+ * indexes drop a leg when it leaves the store: a CANCEL for a request already answered finds no
+ * leg and gets 481 (RFC 3261 §9.2), the same answer a completed leg would give.
+ */
 export class UasLegStore {
   readonly #byTxnId = new Map<string, UasLeg>();
-  readonly #byTxn = new WeakMap<ServerTransaction, UasLeg>();
+  readonly #byTxn = new Map<ServerTransaction, UasLeg>();
 
   get size(): number {
     return this.#byTxnId.size;
@@ -134,14 +150,14 @@ export class UasLegStore {
     return this.#byTxnId.get(txnId);
   }
 
-  /** The leg of a server transaction, even after its final response (CANCEL after 200, §3.3). */
+  /** The leg of a server transaction while it is in the store (CANCEL after 200 before the ACK, §3.3). */
   byTransaction(txn: ServerTransaction): UasLeg | undefined {
     return this.#byTxn.get(txn);
   }
 
-  /** Forgets the txn id (the transaction mapping stays until the transaction is collected). */
   remove(leg: UasLeg): void {
     if (this.#byTxnId.get(leg.txnId) === leg) this.#byTxnId.delete(leg.txnId);
+    if (this.#byTxn.get(leg.txn) === leg) this.#byTxn.delete(leg.txn);
     leg.stopTimers();
   }
 

@@ -9,9 +9,9 @@ import { nokReply, responseEchoReply } from '../app/frames.js';
 import type { AppConnection, CommandResponder, SipCommand } from '../app/types.js';
 import { getTag } from '../message/headers.js';
 import type { SipMessage } from '../message/sip-message.js';
-import { newTag } from '../util/ids.js';
 import type { CoreContext } from './context.js';
 import { NokReason } from './errors.js';
+import { newLocalTag } from './ids.js';
 import { detectContentType, hasOptionTag, sortAppHeaders } from './header-rules.js';
 import type { SortedAppHeaders } from './header-rules.js';
 import { buildResponse } from './responses.js';
@@ -20,6 +20,7 @@ import { contactFor, endpointHostport } from './targets.js';
 import { targetHop } from './frames-out.js';
 import { applyResponseEffects, wantsAutoContact } from './uas-effects.js';
 import { peerSupports100rel } from './prack.js';
+import { responseTargetOf } from './uas-leg.js';
 import type { UasLeg } from './uas-leg.js';
 
 function findLeg(ctx: CoreContext, txnId: string, appMsg: SipMessage): UasLeg | undefined {
@@ -37,7 +38,7 @@ function chooseLocalTag(leg: UasLeg, sorted: SortedAppHeaders, status: number): 
     leg.localTag = getTag(leg.inbound.message.get('to') ?? '');
     return;
   }
-  leg.localTag = (sorted.to === undefined ? undefined : getTag(sorted.to)) ?? newTag();
+  leg.localTag = (sorted.to === undefined ? undefined : getTag(sorted.to)) ?? newLocalTag();
 }
 
 function build(
@@ -45,6 +46,7 @@ function build(
   appMsg: SipMessage,
   sorted: SortedAppHeaders,
   contentType: string | undefined,
+  reliable: boolean,
 ): SipMessage {
   const status = appMsg.status;
   const creating = status > 100 && status < 300 && (leg.method === 'INVITE' || leg.method === 'SUBSCRIBE');
@@ -52,7 +54,6 @@ function build(
   if (appMsg.startLine.kind === 'response' && appMsg.startLine.reason) opts.reason = appMsg.startLine.reason;
   if (leg.localTag !== undefined) opts.toTag = leg.localTag;
   const res = buildResponse(leg.inbound.message, status, opts);
-  const reliable = hasOptionTag(headerValues(sorted, 'Require'), '100rel') && status > 100 && status < 200;
   if (sorted.contact.length) for (const c of sorted.contact) res.headers.push({ name: 'Contact', value: c });
   else if (wantsAutoContact(leg, status, reliable)) {
     res.headers.push({ name: 'Contact', value: leg.dialog?.localContact ?? contactFor(leg.inbound.local) });
@@ -63,8 +64,12 @@ function build(
   return res;
 }
 
-function headerValues(sorted: SortedAppHeaders, name: string): string[] {
-  return sorted.others.filter((h) => h.name === name).map((h) => h.value);
+/** RFC 3262 §3: a 1xx (not 100) the app marked `Require: 100rel` is sent reliably. */
+function isReliable(sorted: SortedAppHeaders, status: number): boolean {
+  if (status <= 100 || status >= 200) return false;
+  const require: string[] = [];
+  for (const h of sorted.others) if (h.name === 'Require') require.push(h.value);
+  return hasOptionTag(require, '100rel');
 }
 
 /** Handles `sip|<txnId>|` + a response from `conn`. */
@@ -82,16 +87,16 @@ export function onAppResponse(
   }
   const status = appMsg.status;
   const sorted = sortAppHeaders(appMsg.headers, 'response', endpointHostport(leg.inbound.local));
-  const reliable = status > 100 && status < 200 && hasOptionTag(headerValues(sorted, 'Require'), '100rel');
+  const reliable = isReliable(sorted, status);
   if (reliable && (leg.method !== 'INVITE' || !peerSupports100rel(leg))) {
     responder.reply(nokReply(NokReason.no100rel));
     return;
   }
   chooseLocalTag(leg, sorted, status);
   const ct = detectContentType(appMsg.body, sorted.contentType, 'response');
-  const res = build(leg, appMsg, sorted, ct.ok ? ct.contentType : undefined);
+  const res = build(leg, appMsg, sorted, ct.ok ? ct.contentType : undefined, reliable);
   applyResponseEffects(ctx, leg, res, { reliable, appGaveSe: res.has('session-expires') });
-  const target = ctx.transactions.responseTarget(leg.inbound);
+  const target = responseTargetOf(ctx.transactions, leg);
   const text = sipText(res);
   responder.reply(
     responseEchoReply(text, {
@@ -101,7 +106,9 @@ export function onAppResponse(
     }),
   );
   ctx.metrics.response('out', status);
-  leg.txn.respond(res).catch((err: unknown) => {
-    ctx.logger.warn({ err, txnId: leg.txnId, status }, 'response not sent');
-  });
+  leg.txn.respond(res).catch(notSent.bind(undefined, ctx, leg.txnId, status));
+}
+
+function notSent(ctx: CoreContext, txnId: string, status: number, err: unknown): void {
+  ctx.logger.warn({ err, txnId, status }, 'response not sent');
 }

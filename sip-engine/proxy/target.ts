@@ -7,6 +7,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { SipProtocol, SipUri, ViaHeader } from '../message/types.js';
 import { addressFamily, defaultPort } from '../transport/addresses.js';
+import { isInvalidHost } from '../transport/invalid-hosts.js';
 import type { LocalEndpoint, RemoteTarget, TransportLayerApi } from '../transport/types.js';
 import { ProxyError } from './errors.js';
 
@@ -44,17 +45,25 @@ export interface ResolvedHop {
   local: LocalEndpoint;
 }
 
+/** Stream transports a `.invalid` host without an explicit transport may have spoken on. */
+const INVALID_HOST_PROTOCOLS: readonly SipProtocol[] = ['ws', 'wss', 'tcp', 'tls'];
+
 /**
  * Resolves a next hop and picks the local endpoint. Without an explicit transport, UDP is tried
  * first and TCP when no UDP endpoint fits (as drachtio does for proxy targets, spec §3.1).
+ * A `.invalid` host (RFC 6761 §6.4: never resolves; RFC 7118 §5.2: a WebSocket client's Via and
+ * Contact) is not looked up: it is passed on as is and the transport reaches it over the stream
+ * connection it spoke on, so only stream transports are candidates for it.
  */
 export async function resolveHop(
   hop: NextHop,
   transport: TransportLayerApi,
   resolve: HostResolver,
 ): Promise<ResolvedHop> {
-  const address = await resolve(hop.host);
-  const candidates: SipProtocol[] = hop.protocol ? [hop.protocol] : ['udp', 'tcp'];
+  const unresolvable = isInvalidHost(hop.host);
+  const address = unresolvable ? hop.host : await resolve(hop.host);
+  const fallback = unresolvable ? INVALID_HOST_PROTOCOLS : (['udp', 'tcp'] as const);
+  const candidates: readonly SipProtocol[] = hop.protocol ? [hop.protocol] : fallback;
   for (const protocol of candidates) {
     const local = transport.selectEndpoint({ protocol, address });
     if (local) {
