@@ -9,6 +9,9 @@ import { TransportError } from './errors.js';
 import type { TransportLogger } from './logger.js';
 import type { LocalEndpoint, RemoteTarget } from './types.js';
 
+/** Requested SO_RCVBUF for SIP UDP sockets: 4 MiB absorbs ~150 ms of traffic at 1,600 calls/s. */
+export const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** Largest UDP payload over IPv4 (65535 - 8 UDP header - 20 IP header). */
 export const MAX_UDP_PAYLOAD = 65507;
 const STUN_MAGIC_COOKIE = 0x2112a442;
@@ -44,7 +47,11 @@ export class UdpListener {
   constructor(endpoint: LocalEndpoint, deps: UdpListenerDeps) {
     this.endpoint = { ...endpoint };
     this.#deps = deps;
-    this.#socket = createSocket({ type: addressFamily(endpoint.address) === 6 ? 'udp6' : 'udp4' });
+    this.#socket = createSocket({
+      type: addressFamily(endpoint.address) === 6 ? 'udp6' : 'udp4',
+      // A large receive buffer rides out GC pauses at high call rates (the kernel caps it at net.core.rmem_max).
+      recvBufferSize: UDP_RECEIVE_BUFFER_BYTES,
+    });
     this.#socket.on('message', (raw, rinfo) => {
       if (this.#state !== 'bound' || isKeepaliveNoise(raw)) return;
       const source: RemoteTarget = {
