@@ -44,11 +44,11 @@ t.test(
     const runtime = await startPatchbay(cfg, { logger: createLogger(cfg) });
     t.teardown(() => runtime.stop('teardown'));
     t.same(runtime.sip, { mode: 'external', endpoints: [], servers: [`127.0.0.1:${adminPort}`] });
-    await waitFor(() => engine.routedVerbs().length === 3, { timeoutMs: 5000, what: 'routes' });
+    await waitFor(() => engine.routedVerbs().length === 5, { timeoutMs: 5000, what: 'routes' });
     t.same(
       engine.routedVerbs().sort(),
-      ['invite', 'options', 'register'],
-      'the router (and the embedded registrar) routed their verbs on the server',
+      ['invite', 'options', 'publish', 'register', 'subscribe'],
+      'the router, the embedded registrar and presence server routed their verbs on the server',
     );
 
     const probe = await UdpProbe.open();

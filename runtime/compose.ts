@@ -22,7 +22,9 @@ import { registerRouterApp } from '../router/app.js';
 import { startAgentDirectory } from '../router/agents/start-directory.js';
 import type { AgentDirectory } from '../router/agents/agent-directory.js';
 import { registerAgentRoutes } from '../router/agents/http/agent-routes.js';
-import { startRegistrar } from '../presence/registrar/start-registrar.js';
+import { DigestAuthenticator } from '../presence/registrar/digest.js';
+import { nonceSecret, startRegistrar } from '../presence/registrar/start-registrar.js';
+import { digestPresenceAuthenticator, PresenceServer } from '../presence/server/index.js';
 import type { RouterApp } from '../router/app.js';
 import { staticEntryPoints } from '../router/model/entry-points.js';
 import type { Clock } from '../sip-engine/util/clock.js';
@@ -43,6 +45,7 @@ import { Shutdown } from './shutdown.js';
 import type { ShutdownHooks, ShutdownOptions, ShutdownReport, ShutdownState } from './shutdown.js';
 import { connectRouterSrf, drachtioTargets, formatEndpoint, sipInfo, startEmbeddedEngine } from './sip.js';
 import type { SipInfo, SrfLink } from './sip.js';
+import type { Srf } from '../infra/drachtio/srf-connection.js';
 import type { DrachtioTarget } from '../infra/drachtio/srf-connection.js';
 
 export interface StartOptions {
@@ -171,6 +174,7 @@ async function startRouter(
   directory: AgentDirectory,
 ): Promise<DrachtioTarget[]> {
   const log = componentLogger(ctx.logger, 'router');
+  let presence: PresenceServer | undefined;
   const link = await connectRouterSrf(targets, componentLogger(ctx.logger, 'drachtio'));
   if (ctx.cfg.presence.mode === 'embedded') {
     // The embedded registrar answers REGISTER on every drachtio server; it stops before the database closes.
@@ -188,6 +192,7 @@ async function startRouter(
       await registrar.stop();
       await closeDb?.();
     };
+    presence = await startPresence(ctx, announce.storage, directory, link.srfs);
   }
   ctx.hooks['disconnect-sip'] = () => link.disconnect(); // replaced below once the app is registered
   ctx.readiness.register('sip', sipCheck(link));
@@ -199,12 +204,48 @@ async function startRouter(
   });
   ctx.hooks['stop-admitting'] = () => stopAdmitting(ctx, app, announce);
   ctx.hooks['drain-calls'] = () => ctx.activity.whenCallsIdle();
-  ctx.hooks['terminate-subscriptions'] = () => ctx.activity.terminateSubscriptions();
+  ctx.hooks['terminate-subscriptions'] = async () => {
+    // RFC 6665 §4.2.2: watchers get a final NOTIFY (terminated;reason=deactivated) while SIP is still up.
+    await presence?.close();
+    await ctx.activity.terminateSubscriptions();
+  };
   ctx.hooks['disconnect-sip'] = () => {
     if (app.admission.state !== 'closed') app.admission.apply('close');
     return link.disconnect();
   };
   return targets;
+}
+
+/**
+ * The embedded presence server (PUBLISH, RFC 3903; SUBSCRIBE to presence/dialog, RFC 3856/4235/6665)
+ * on every srf, challenging with the registrar's realm and cluster-wide nonce secret (RFC 3261 §22.4),
+ * so one agent's credentials serve REGISTER, PUBLISH and SUBSCRIBE alike.
+ */
+async function startPresence(
+  ctx: Context,
+  storage: DatabaseHandle,
+  directory: AgentDirectory,
+  srfs: readonly Srf[],
+): Promise<PresenceServer> {
+  const domain = ctx.cfg.presence.domain;
+  // RFC 8760 §3 prefers SHA-256, but the presence server's 401 carries only its first challenge
+  // (presence/server/sip/sip-reply.ts) and sip.js, srf and baresip 1.0 digest with MD5 only: MD5 first.
+  const digest = new DigestAuthenticator({
+    realm: domain,
+    secret: await nonceSecret(storage.db),
+    clock: ctx.clock,
+    algorithms: ['MD5', 'SHA-256'],
+  });
+  const credentials = { ha1Of: async (user: string) => (await directory.credentialsFor(user))?.ha1 };
+  const server = new PresenceServer({
+    options: { domains: [domain] },
+    clock: ctx.clock,
+    authenticator: digestPresenceAuthenticator(digest, credentials, domain),
+    directory: { isPresentity: async (aor) => (await directory.agentForAor(aor)) !== undefined },
+    log: componentLogger(ctx.logger, 'presence'),
+  });
+  for (const srf of srfs) server.attach(srf);
+  return server;
 }
 
 function sipCheck(link: SrfLink): ReadinessCheck {
