@@ -61,6 +61,13 @@ const PresenceSection = section({
     default: 'localhost',
     description: 'Presence domain (sales@<domain>)',
   }),
+  digestAlgorithms: Type.Array(Type.Union([Type.Literal('SHA-256'), Type.Literal('MD5')]), {
+    minItems: 1,
+    uniqueItems: true,
+    default: ['SHA-256', 'MD5'],
+    description:
+      'Digest algorithms the registrar offers, most preferred first (RFC 8760); [MD5] for phones that fail on SHA-256',
+  }),
 });
 
 const RtpengineSection = section({

@@ -186,6 +186,7 @@ async function startRouter(
       clock: ctx.clock,
       bus: announce.bus,
       log: componentLogger(ctx.logger, 'registrar'),
+      algorithms: ctx.cfg.presence.digestAlgorithms,
     });
     const closeDb = ctx.hooks['close-database'];
     ctx.hooks['close-database'] = async () => {

@@ -84,8 +84,16 @@ t.test('res.send headers with CR/LF: the response on the wire has no injected li
       .waitFor((m) => m.includes(callId) && (statusOf(m) ?? 0) >= 300, 3000, `final response (${inj.name})`)
       .catch(() => undefined);
     const wire = probe.received.filter((m) => m.includes(callId));
-    t.ok(final !== undefined, `${inj.name}: the INVITE got a final response (${String(final && statusOf(final))})`);
-    t.same(wire.flatMap(problems), [], `${inj.name}: nothing injected on the wire`, inj.todo ? { todo: inj.todo } : {});
+    t.ok(
+      final !== undefined,
+      `${inj.name}: the INVITE got a final response (${String(final && statusOf(final))})`,
+    );
+    t.same(
+      wire.flatMap(problems),
+      [],
+      `${inj.name}: nothing injected on the wire`,
+      inj.todo ? { todo: inj.todo } : {},
+    );
   }
 });
 
@@ -101,11 +109,21 @@ t.test('srf.request headers with CR/LF: the request on the wire has no injected 
     );
     // Either the engine refused the command (nothing sent) or it sent a clean request.
     const arrived = sent
-      ? await probe.waitFor((m) => m.startsWith('OPTIONS') && m.includes(tag), 3000, `OPTIONS ${tag}`).catch(() => undefined)
+      ? await probe
+          .waitFor((m) => m.startsWith('OPTIONS') && m.includes(tag), 3000, `OPTIONS ${tag}`)
+          .catch(() => undefined)
       : undefined;
-    t.ok(!sent || arrived !== undefined, `${inj.name}: ${sent ? 'sent and received' : 'refused by the engine'}`);
+    t.ok(
+      !sent || arrived !== undefined,
+      `${inj.name}: ${sent ? 'sent and received' : 'refused by the engine'}`,
+    );
     const wire = probe.received.filter((m) => m.includes(tag));
-    t.same(wire.flatMap(problems), [], `${inj.name}: nothing injected on the wire`, inj.todo ? { todo: inj.todo } : {});
+    t.same(
+      wire.flatMap(problems),
+      [],
+      `${inj.name}: nothing injected on the wire`,
+      inj.todo ? { todo: inj.todo } : {},
+    );
   }
   t.ok(world.engine.alive(), 'engine still up');
 });

@@ -21,7 +21,9 @@ let engine: EngineProcess;
 
 t.before(async () => {
   const wsPort = await freePort();
-  engine = await EngineProcess.spawn(await hostileEngineConfig([`sip:127.0.0.1:${wsPort};transport=ws`], IDLE_MS));
+  engine = await EngineProcess.spawn(
+    await hostileEngineConfig([`sip:127.0.0.1:${wsPort};transport=ws`], IDLE_MS),
+  );
 });
 t.teardown(() => engine.stop());
 
@@ -51,7 +53,9 @@ t.test('a half-open TCP connection that sends nothing is closed by the idle time
   const { closed } = await openTcp(engine.port('tcp'));
   const after = await closed;
   t.ok(after >= IDLE_MS * 0.8, `not closed before the idle timeout (${after} ms)`);
-  await waitFor(async () => (await engine.stats()).transport.connectionsClosedIdle > before, { timeoutMs: 2000 });
+  await waitFor(async () => (await engine.stats()).transport.connectionsClosedIdle > before, {
+    timeoutMs: 2000,
+  });
 });
 
 t.test('a slow TCP sender that never completes a message is closed (slowloris)', async (t) => {
@@ -67,22 +71,25 @@ t.test('a slow TCP sender that never completes a message is closed (slowloris)',
   t.ok(after >= IDLE_MS * 0.8, 'closed by the idle timer, not at once');
 });
 
-t.test('a TCP connection that keeps sending complete messages stays open past the idle timeout', async (t) => {
-  const { socket, closed } = await openTcp(engine.port('tcp'));
-  closed.catch(() => undefined);
-  let i = 0;
-  socket.write(options(++i));
-  await waitFor(
-    () => {
-      if (socket.destroyed) return true;
-      socket.write(options(++i));
-      return i >= 8;
-    },
-    { timeoutMs: 5000, intervalMs: 300 },
-  );
-  t.notOk(socket.destroyed, `still open after ${i} messages over ~${(i - 1) * 300} ms`);
-  socket.destroy();
-});
+t.test(
+  'a TCP connection that keeps sending complete messages stays open past the idle timeout',
+  async (t) => {
+    const { socket, closed } = await openTcp(engine.port('tcp'));
+    closed.catch(() => undefined);
+    let i = 0;
+    socket.write(options(++i));
+    await waitFor(
+      () => {
+        if (socket.destroyed) return true;
+        socket.write(options(++i));
+        return i >= 8;
+      },
+      { timeoutMs: 5000, intervalMs: 300 },
+    );
+    t.notOk(socket.destroyed, `still open after ${i} messages over ~${(i - 1) * 300} ms`);
+    socket.destroy();
+  },
+);
 
 t.test('an idle WebSocket (subprotocol sip) is closed by the idle timer', async (t) => {
   const ws = new WebSocket(`ws://127.0.0.1:${engine.port('ws')}`, 'sip');

@@ -11,15 +11,22 @@ import { hostileGenerator } from '../test-support/hostile-corpus.js';
 import type { FloodResult } from '../test-support/hostile-senders.js';
 import { tcpFlood, udpFlood } from '../test-support/hostile-senders.js';
 import type { HostileWorld } from '../test-support/hostile-world.js';
-import { engineDrained, hostileEngineConfig, startHostileWorld, UAS_SDP } from '../test-support/hostile-world.js';
+import {
+  engineDrained,
+  hostileEngineConfig,
+  startHostileWorld,
+  UAS_SDP,
+} from '../test-support/hostile-world.js';
 import { connectSrf, disconnectSrf, Srf } from '../test-support/srf-app.js';
 import { sipText } from '../test-support/sip-fixtures.js';
 import { statusOf, UdpProbe } from '../test-support/udp-probe.js';
 import { waitFor } from '../test-support/wait.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260202);
+/** At least this many inputs in all; UDP gets up to UDP_COUNT within its time, TCP the rest (≥ TCP_MIN). */
+const TOTAL = Number(process.env.HOSTILE_TOTAL ?? 100000);
 const UDP_COUNT = Number(process.env.HOSTILE_UDP_COUNT ?? 60000);
-const TCP_COUNT = Number(process.env.HOSTILE_TCP_COUNT ?? 40000);
+const TCP_MIN = 40000;
 /** heapUsed after GC may grow by at most this much over the whole flood. */
 const HEAP_GROWTH_BOUND = 32 * 1024 * 1024;
 
@@ -40,19 +47,19 @@ async function processed(): Promise<number> {
 
 /**
  * Back-pressure for the UDP flood: wait until the engine has dealt with nearly everything sent, or
- * made no progress for 50 ms (the rest was dropped by the kernel), so the flood measures the engine
+ * made no progress for 60 ms (the rest was dropped by the kernel), so the flood measures the engine
  * rather than socket-buffer overflow.
  */
 function udpPace(base: number): (sent: number) => Promise<void> {
   return async (sent) => {
     let last = -1;
-    let still = 0;
+    let since = Date.now();
     await waitFor(
       async () => {
         const now = (await processed()) - base;
-        still = now === last ? still + 1 : 0;
+        if (now !== last) since = Date.now();
         last = now;
-        return now >= sent - 50 || still >= 3;
+        return now >= sent - 50 || Date.now() - since >= 60;
       },
       { timeoutMs: 3000, intervalMs: 3 },
     ).catch(() => undefined);
@@ -61,28 +68,23 @@ function udpPace(base: number): (sent: number) => Promise<void> {
 
 const flooded: FloodResult[] = [];
 
-t.test('100,000 hostile messages over UDP and TCP: the engine stays up, heap bounded', async (t) => {
-  const gen = hostileGenerator(SEED, { stream: false, maxBytes: 65000 });
-  await udpFlood({ port: sipPort, count: 2000, next: gen, timeLimitMs: 10000 });
-  await engineDrained(world.engine, 20000);
-  const before = await world.engine.memory(true);
-  const base = await processed();
-
+/** UDP first (paced, time-bounded), then TCP for the rest of the total. */
+async function flood(base: number): Promise<{ udp: FloodResult; tcp: FloodResult; udpHandled: number }> {
   const udp = await udpFlood({
     port: sipPort,
     count: UDP_COUNT,
-    next: gen,
-    timeLimitMs: 30000,
+    next: hostileGenerator(SEED, { stream: false, maxBytes: 65000 }),
+    timeLimitMs: 25000,
     batch: 50,
     paceEvery: 150,
     pace: udpPace(base),
   });
   const udpHandled = (await processed()) - base;
-  const tcpGen = hostileGenerator(SEED + 1, { stream: true, maxBytes: 70000 });
   const tcp = await tcpFlood({
     port: world.engine.port('tcp'),
-    count: TCP_COUNT,
-    next: tcpGen,
+    // A starved machine sends less UDP in its time; TCP (cheap: garbage closes connections) makes up the total.
+    count: Math.max(TCP_MIN, TOTAL - udp.sent),
+    next: hostileGenerator(SEED + 1, { stream: true, maxBytes: 70000 }),
     timeLimitMs: 20000,
     parallel: 8,
     perConnection: 200,
@@ -92,13 +94,26 @@ t.test('100,000 hostile messages over UDP and TCP: the engine stays up, heap bou
       await world.engine.stats();
     },
   });
+  return { udp, tcp, udpHandled };
+}
+
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+
+t.test('100,000 hostile messages over UDP and TCP: the engine stays up, heap bounded', async (t) => {
+  const warm = hostileGenerator(SEED - 1, { stream: false, maxBytes: 65000 });
+  await udpFlood({ port: sipPort, count: 2000, next: warm, timeLimitMs: 10000 });
+  await engineDrained(world.engine, 20000);
+  const before = await world.engine.memory(true);
+  const base = await processed();
+  const { udp, tcp, udpHandled } = await flood(base);
   flooded.push(udp, tcp);
   t.comment(
-    `udp: ${udp.sent} sent in ${udp.elapsedMs} ms; tcp: ${tcp.sent} sent on ${tcp.connections} connections in ${tcp.elapsedMs} ms`,
+    `udp: ${udp.sent} sent in ${udp.elapsedMs} ms; tcp: ${tcp.sent} sent on ${tcp.connections} connections`,
   );
   t.ok(world.engine.alive(), 'engine process still running after the flood');
-  t.ok(udp.sent + tcp.sent >= 100000, `at least 100,000 messages sent (${udp.sent + tcp.sent})`);
-  t.ok(tcp.sent >= 10000, 'a real share went over TCP');
+  t.ok(udp.sent + tcp.sent >= TOTAL, `at least ${TOTAL} messages sent (${udp.sent + tcp.sent})`);
+  t.ok(udp.sent >= 25000, `a real share went over UDP (${udp.sent})`);
+  t.ok(tcp.sent >= 10000, `a real share went over TCP (${tcp.sent})`);
 
   const stats = await world.engine.stats();
   t.ok(stats.transport.malformed > 1000, `the engine saw malformed input (${stats.transport.malformed})`);
@@ -115,9 +130,9 @@ t.test('100,000 hostile messages over UDP and TCP: the engine stays up, heap bou
   });
   const after = await world.engine.memory(true);
   const growth = after.heapUsed - before.heapUsed;
-  t.comment(`heapUsed after GC: ${(before.heapUsed / 1048576).toFixed(1)} → ${(after.heapUsed / 1048576).toFixed(1)} MB`);
+  t.comment(`heapUsed after GC: ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB`);
   t.ok(after.gcRan, 'GC ran before the memory sample');
-  t.ok(growth < HEAP_GROWTH_BOUND, `heap growth ${(growth / 1048576).toFixed(1)} MB below 32 MB`);
+  t.ok(growth < HEAP_GROWTH_BOUND, `heap growth ${mb(growth)} MB below ${mb(HEAP_GROWTH_BOUND)} MB`);
 });
 
 /** Requests with a readable Via but a broken mandatory part (RFC 3261 §8.1.1, §8.2.2, §18.3). */
@@ -136,12 +151,21 @@ function brokenRequests(probePort: number): { name: string; text: string }[] {
     ].filter((l) => drop === undefined || !l.startsWith(drop));
   return [
     { name: 'non-numeric CSeq (§20.16)', text: sipText(base('cseq', undefined, [], 'abc INVITE')) },
-    { name: 'CSeq method differs from the request method (§8.1.1.5)', text: sipText(base('cm', undefined, [], '1 OPTIONS')) },
+    {
+      name: 'CSeq method differs from the request method (§8.1.1.5)',
+      text: sipText(base('cm', undefined, [], '1 OPTIONS')),
+    },
     { name: 'no Call-ID (§8.1.1)', text: sipText(base('cid', 'Call-ID')) },
     { name: 'no From (§8.1.1)', text: sipText(base('from', 'From')) },
     { name: 'no CSeq (§8.1.1)', text: sipText(base('nocseq', 'CSeq')) },
-    { name: 'Content-Length beyond the datagram (§18.3)', text: sipText(base('cl', undefined), 'v=0\r\n', 500) },
-    { name: 'INVITE From without tag (§8.1.1.3)', text: sipText(base('tag', 'From', ['From: <sip:a@127.0.0.1>'])) },
+    {
+      name: 'Content-Length beyond the datagram (§18.3)',
+      text: sipText(base('cl', undefined), 'v=0\r\n', 500),
+    },
+    {
+      name: 'INVITE From without tag (§8.1.1.3)',
+      text: sipText(base('tag', 'From', ['From: <sip:a@127.0.0.1>'])),
+    },
   ];
 }
 
@@ -149,15 +173,14 @@ t.test('malformed requests with a readable Via get 400', async (t) => {
   const probe = await UdpProbe.open();
   t.teardown(() => probe.close());
   for (const c of brokenRequests(probe.port)) {
-    const callId = /Call-ID: (\S+)/.exec(c.text)?.[1];
     const branch = /branch=(\S+?);/.exec(c.text)?.[1] ?? '';
     await probe.send(c.text, sipPort);
     const got = await probe
-      .waitFor((m) => m.includes(branch) && (statusOf(m) ?? 0) >= 300, 3000, `final response for ${c.name}`)
+      .waitFor((m) => m.includes(branch) && (statusOf(m) ?? 0) >= 300, 5000, `final response for ${c.name}`)
       .catch(() => undefined);
-    t.equal(got === undefined ? undefined : statusOf(got), 400, `${c.name} → 400${callId ? '' : ''}`);
+    t.equal(got === undefined ? undefined : statusOf(got), 400, `${c.name} → 400`);
   }
-  t.ok(world.engine.alive());
+  t.ok(world.engine.alive(), 'engine still up');
 });
 
 t.test('after the flood a normal call through a second engine completes', async (t) => {
@@ -167,9 +190,13 @@ t.test('after the flood a normal call through a second engine completes', async 
   await connectSrf(uac, { port: engineB.adminPort, secret: 'cymru', reconnect: { maxAttempts: 1 } });
   t.teardown(() => disconnectSrf(uac));
   const byesBefore = world.counters.byes;
-  const dialog = await uac.createUAC(`sip:call@127.0.0.1:${sipPort}`, { localSdp: UAS_SDP.replace('hostile-uas', 'uac') });
+  const dialog = await uac.createUAC(`sip:call@127.0.0.1:${sipPort}`, {
+    localSdp: UAS_SDP.replace('hostile-uas', 'uac'),
+  });
   t.match(dialog.remote.sdp, /o=hostile-uas/, 'the UAS app answered with its SDP');
-  await new Promise<void>((resolve, reject) => dialog.destroy(undefined, (err) => (err ? reject(err as Error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    dialog.destroy(undefined, (err) => (err ? reject(err as Error) : resolve())),
+  );
   await waitFor(() => world.counters.byes > byesBefore, { timeoutMs: 5000, what: 'BYE at the UAS app' });
   t.ok(world.engine.alive() && engineB.alive(), 'both engines still up');
   t.ok(flooded.length === 2, 'ran after the flood');

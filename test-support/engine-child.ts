@@ -4,6 +4,8 @@
  * Spawned by engine-process.ts with `--expose-gc --import tsx`; the EngineConfig arrives as JSON in
  * PATCHBAY_ENGINE_CONFIG. Talks to its parent over the IPC channel (see ChildRequest/ChildReply).
  */
+import { Socket as UdpSocket } from 'node:dgram';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { EngineConfig } from '../sip-engine/config.js';
 import { startEngine } from '../sip-engine/engine.js';
 import type { EngineHandle } from '../sip-engine/engine.js';
@@ -14,6 +16,15 @@ function send(msg: ChildReply): void {
   process.send?.(msg);
 }
 
+/** GC pauses as the engine's event loop saw them (perf_hooks 'gc' entries). */
+const gcSeen = { totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcSeen.totalMs += e.duration;
+    gcSeen.maxMs = Math.max(gcSeen.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+
 /** Heap figures after two full collections (needs --expose-gc; without it, as they are). */
 function memory(gc: boolean): MemorySample {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -23,6 +34,8 @@ function memory(gc: boolean): MemorySample {
   }
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
+  const maxPause = gcSeen.maxMs;
+  gcSeen.maxMs = 0;
   return {
     rss: m.rss,
     heapUsed: m.heapUsed,
@@ -30,6 +43,8 @@ function memory(gc: boolean): MemorySample {
     external: m.external,
     gcRan: gc && !!collect,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    gcTotalMs: Math.round(gcSeen.totalMs),
+    gcMaxPauseMs: Math.round(maxPause),
   };
 }
 
@@ -47,7 +62,25 @@ async function handle(engine: EngineHandle, req: ChildRequest): Promise<void> {
   }
 }
 
+/**
+ * Benchmark experiment (PATCHBAY_UDP_RCVBUF=bytes): give every UDP socket the engine binds a larger
+ * kernel receive buffer (SO_RCVBUF, capped by net.core.rmem_max), to show whether datagrams dropped
+ * at the engine's socket limit the call rate. The engine itself is not changed.
+ */
+function enlargeUdpReceiveBuffers(bytes: number): void {
+  const proto = UdpSocket.prototype as unknown as {
+    bind: (this: UdpSocket, ...args: unknown[]) => UdpSocket;
+  };
+  const bind = proto.bind;
+  proto.bind = function (this: UdpSocket, ...args: unknown[]) {
+    this.once('listening', () => this.setRecvBufferSize(bytes));
+    return bind.apply(this, args);
+  };
+}
+
 async function main(): Promise<void> {
+  const rcvbuf = Number(process.env.PATCHBAY_UDP_RCVBUF ?? 0);
+  if (rcvbuf > 0) enlargeUdpReceiveBuffers(rcvbuf);
   const raw = process.env.PATCHBAY_ENGINE_CONFIG;
   if (!raw) throw new Error('PATCHBAY_ENGINE_CONFIG is not set');
   const config = JSON.parse(raw) as EngineConfig;

@@ -85,7 +85,8 @@ export class EngineProcess {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.#move('exited');
-        for (const p of this.#pending.values()) p.reject(new EngineProcessError('not-running', 'engine process exited'));
+        for (const p of this.#pending.values())
+          p.reject(new EngineProcessError('not-running', 'engine process exited'));
         this.#pending.clear();
         resolve({ code, signal });
       });
@@ -97,10 +98,14 @@ export class EngineProcess {
 
   /** Starts the engine process and resolves once it reports its bound ports. */
   static async spawn(config: EngineConfig, opts: SpawnEngineOptions = {}): Promise<EngineProcess> {
-    const child = spawn(process.execPath, [...(opts.execArgv ?? []), '--expose-gc', '--import', 'tsx', CHILD], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, PATCHBAY_ENGINE_CONFIG: JSON.stringify(config) },
-    });
+    const child = spawn(
+      process.execPath,
+      [...(opts.execArgv ?? []), '--expose-gc', '--import', 'tsx', CHILD],
+      {
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        env: { ...process.env, PATCHBAY_ENGINE_CONFIG: JSON.stringify(config) },
+      },
+    );
     const ep = new EngineProcess(child, opts.outputTailChars ?? 16384);
     await ep.#awaitReady(opts.readyTimeoutMs ?? 20000);
     return ep;
@@ -163,12 +168,16 @@ export class EngineProcess {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new EngineProcessError('timeout', `engine process did not answer '${req.op}' in ${timeoutMs} ms`));
+        reject(
+          new EngineProcessError('timeout', `engine process did not answer '${req.op}' in ${timeoutMs} ms`),
+        );
       }, timeoutMs);
-      const done = <T>(fn: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        fn(v);
-      };
+      const done =
+        <T>(fn: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          fn(v);
+        };
       this.#pending.set(id, { resolve: done(resolve), reject: done(reject) });
       this.child.send({ ...req, id });
     });
@@ -190,7 +199,8 @@ export class EngineProcess {
         reject(new EngineProcessError('start-failed', `${why}\n${this.#tail}`));
       };
       const timer = setTimeout(() => fail(`engine process not ready in ${timeoutMs} ms`), timeoutMs);
-      const onExit = (code: number | null): void => fail(`engine process exited during start (code ${String(code)})`);
+      const onExit = (code: number | null): void =>
+        fail(`engine process exited during start (code ${String(code)})`);
       this.child.once('exit', onExit);
       this.child.on('message', (m: unknown) => {
         if (!isChildReply(m)) return;

@@ -9,6 +9,9 @@ export interface MemorySample {
   gcRan: boolean;
   /** CPU time (user + system) the engine process has used so far, in ms. */
   cpuMs: number;
+  /** Time spent in GC so far, and the longest single GC pause since the previous sample, in ms. */
+  gcTotalMs: number;
+  gcMaxPauseMs: number;
 }
 
 export interface EndpointInfo {
@@ -18,9 +21,7 @@ export interface EndpointInfo {
 }
 
 export type ChildRequest =
-  | { op: 'memory'; id: number; gc: boolean }
-  | { op: 'stats'; id: number }
-  | { op: 'stop'; id: number };
+  { op: 'memory'; id: number; gc: boolean } | { op: 'stats'; id: number } | { op: 'stop'; id: number };
 
 export type ChildReply =
   | { type: 'ready'; pid: number; adminPort: number; endpoints: EndpointInfo[] }

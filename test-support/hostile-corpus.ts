@@ -61,7 +61,10 @@ export function hostileCorpus(): Buffer[] {
 /** Hand-made hostile messages; `stream` allows the ones too big for one UDP datagram. */
 export function hostileSpecials(stream: boolean): Buffer[] {
   const big = stream ? 60000 : 30000;
-  const vias = Array.from({ length: 3000 }, (_, i) => `Via: SIP/2.0/UDP 127.0.0.1:${5000 + (i % 900)};branch=z9hG4bKv${i}`);
+  const vias = Array.from(
+    { length: 3000 },
+    (_, i) => `Via: SIP/2.0/UDP 127.0.0.1:${5000 + (i % 900)};branch=z9hG4bKv${i}`,
+  );
   const routes = Array.from({ length: 3000 }, (_, i) => `Route: <sip:127.0.0.1:${5000 + (i % 900)};lr>`);
   const texts = [
     inviteText({ body: 'x'.repeat(big) }),
@@ -105,7 +108,10 @@ export function hostileGenerator(seed: number, opts: { stream: boolean; maxBytes
     const m = mutate();
     if (rnd() < 0.5) return m;
     n++;
-    const text = m.toString('latin1').replace(BRANCH, `z9hG4bK-fz${seed}-${n}`).replace(CALL_ID, `fz-${seed}-${n}`);
+    const text = m
+      .toString('latin1')
+      .replace(BRANCH, `z9hG4bK-fz${seed}-${n}`)
+      .replace(CALL_ID, `fz-${seed}-${n}`);
     return Buffer.from(text, 'latin1');
   };
   return () => {

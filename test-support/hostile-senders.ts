@@ -83,7 +83,8 @@ async function oneConnection(o: FloodOptions, r: FloodResult, max: number): Prom
     const b = o.next();
     r.bytes += b.length;
     r.sent++;
-    if (!socket.write(b)) await new Promise((resolve) => (socket.once('drain', resolve), socket.once('close', resolve)));
+    if (!socket.write(b))
+      await new Promise((resolve) => (socket.once('drain', resolve), socket.once('close', resolve)));
     if (o.pace && r.sent % every === 0) await o.pace(r.sent);
     else if (i % 16 === 15) await tick();
   }
@@ -91,11 +92,14 @@ async function oneConnection(o: FloodOptions, r: FloodResult, max: number): Prom
 }
 
 /** `parallel` workers each open connection after connection until `count` inputs were written. */
-export async function tcpFlood(o: FloodOptions & { parallel: number; perConnection: number }): Promise<FloodResult> {
+export async function tcpFlood(
+  o: FloodOptions & { parallel: number; perConnection: number },
+): Promise<FloodResult> {
   const r = newResult();
   const started = Date.now();
   const worker = async (): Promise<void> => {
-    while (r.sent < o.count && Date.now() - started < o.timeLimitMs) await oneConnection(o, r, o.perConnection);
+    while (r.sent < o.count && Date.now() - started < o.timeLimitMs)
+      await oneConnection(o, r, o.perConnection);
   };
   await Promise.all(Array.from({ length: o.parallel }, worker));
   r.elapsedMs = Date.now() - started;

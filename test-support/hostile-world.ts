@@ -10,7 +10,15 @@ import { freePort } from './ports.js';
 import { connectSrf, disconnectSrf, Srf } from './srf-app.js';
 import { waitFor } from './wait.js';
 
-export const UAS_SDP = ['v=0', 'o=hostile-uas 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 30000 RTP/AVP 0', ''].join('\r\n');
+export const UAS_SDP = [
+  'v=0',
+  'o=hostile-uas 1 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 30000 RTP/AVP 0',
+  '',
+].join('\r\n');
 
 export interface UasCounters {
   invites: number;
@@ -37,7 +45,10 @@ type Handler = (req: Srf.SrfRequest, res: Srf.SrfResponse) => void;
 type Verbs = Record<'bye' | 'register' | 'options', (h: Handler) => void>;
 
 /** Engine limits for hostile tests: no per-source rate limit, short timers so state drains fast. */
-export async function hostileEngineConfig(extraContacts: readonly string[] = [], idleTimeoutMs = 60000): Promise<EngineConfig> {
+export async function hostileEngineConfig(
+  extraContacts: readonly string[] = [],
+  idleTimeoutMs = 60000,
+): Promise<EngineConfig> {
   const port = await freePort();
   return loopbackEngineConfig([`sip:127.0.0.1:${port};transport=udp,tcp`, ...extraContacts], 0, {
     timers: { t1Ms: 50, t2Ms: 400, t4Ms: 500 },
@@ -51,7 +62,10 @@ export async function hostileEngineConfig(extraContacts: readonly string[] = [],
   });
 }
 
-export function attachUas(srf: Srf, hook: { current: InviteHook | undefined } = { current: undefined }): UasCounters {
+export function attachUas(
+  srf: Srf,
+  hook: { current: InviteHook | undefined } = { current: undefined },
+): UasCounters {
   const counters: UasCounters = { invites: 0, answered200: 0, byes: 0, other: 0 };
   srf.invite((req, res) => {
     counters.invites++;
@@ -80,7 +94,11 @@ export async function startHostileWorld(config: EngineConfig): Promise<HostileWo
   const srf = new Srf();
   const srfErrors: Error[] = [];
   try {
-    await connectSrf(srf, { port: engine.adminPort, secret: 'cymru', reconnect: { maxAttempts: 1 } }, srfErrors);
+    await connectSrf(
+      srf,
+      { port: engine.adminPort, secret: 'cymru', reconnect: { maxAttempts: 1 } },
+      srfErrors,
+    );
   } catch (err) {
     await engine.stop();
     throw err;

@@ -11,6 +11,7 @@ import type { SrfHandler } from '../../infra/drachtio/srf-connection.js';
 import type { Clock } from '../../sip-engine/util/clock.js';
 import { BindingSweeper } from './binding-sweeper.js';
 import { DigestAuthenticator } from './digest.js';
+import type { DigestAlgorithm } from './digest.js';
 import type { RegisterLimits } from './policy/register-plan.js';
 import { Registrar } from './registrar.js';
 import type { RegistrarDirectory, RegistrarLogger } from './registrar.js';
@@ -49,6 +50,8 @@ export interface StartRegistrarOptions {
   limits?: Partial<RegisterLimits>;
   sweepIntervalMs?: number;
   nonceTtlMs?: number;
+  /** Offered digest algorithms, most preferred first (default SHA-256, MD5). */
+  algorithms?: readonly DigestAlgorithm[];
 }
 
 export interface RunningRegistrar {
@@ -65,6 +68,7 @@ export async function startRegistrar(o: StartRegistrarOptions): Promise<RunningR
     secret,
     clock: o.clock,
     ...(o.nonceTtlMs !== undefined ? { nonceTtlMs: o.nonceTtlMs } : {}),
+    ...(o.algorithms !== undefined ? { algorithms: o.algorithms } : {}),
   });
   const registrar = new Registrar({
     directory: o.directory,
