@@ -22,6 +22,13 @@ import { registerRouterApp } from '../router/app.js';
 import { startAgentDirectory } from '../router/agents/start-directory.js';
 import type { AgentDirectory } from '../router/agents/agent-directory.js';
 import { registerAgentRoutes } from '../router/agents/http/agent-routes.js';
+import { AgentNotFoundError, toAgentConfig } from '../router/agents/index.js';
+import {
+  AgentStateService,
+  createTransitionStore,
+  feedDeviceChanges,
+  registerAgentStateRoutes,
+} from '../router/agent-state/index.js';
 import { DigestAuthenticator } from '../presence/registrar/digest.js';
 import { nonceSecret, startRegistrar } from '../presence/registrar/start-registrar.js';
 import { digestPresenceAuthenticator, PresenceServer } from '../presence/server/index.js';
@@ -153,12 +160,13 @@ async function assemble(ctx: Context): Promise<Parts> {
   hooks['drain-bus'] = () => bus.drain();
   readiness.register('bus', busCheck(bus));
   const directory = await step(ctx, 'agents', () => startDirectory(ctx, storage, bus));
+  const agentState = startAgentState(ctx, storage, bus, directory);
   const engine = await step(ctx, 'sip-engine', () => startEmbeddedEngine(cfg));
   if (engine) hooks['stop-engine'] = () => engine.stop();
   const targets = await step(ctx, 'router', () =>
     startRouter(ctx, drachtioTargets(cfg, engine), { storage, bus }, directory),
   );
-  const httpUrl = await step(ctx, 'http', () => startHttp(ctx, bus, directory));
+  const httpUrl = await step(ctx, 'http', () => startHttp(ctx, bus, directory, agentState));
   return { storage, bus, sip: sipInfo(cfg, engine, targets), httpUrl };
 }
 
@@ -286,10 +294,51 @@ async function startDirectory(ctx: Context, storage: DatabaseHandle, bus: EventB
   return directory;
 }
 
-async function startHttp(ctx: Context, bus: EventBus, directory: AgentDirectory): Promise<string> {
+/**
+ * The agents' state machines: one serial writer per agent, rows in agent_state_transitions, bus
+ * events; registrations feed device counts. Closed before the bus drains.
+ */
+function startAgentState(
+  ctx: Context,
+  storage: DatabaseHandle,
+  bus: EventBus,
+  directory: AgentDirectory,
+): AgentStateService {
+  const logger = componentLogger(ctx.logger, 'agent-state');
+  const service = new AgentStateService({
+    clock: ctx.clock,
+    bus,
+    store: createTransitionStore(storage.db),
+    logger,
+    lookup: async (id) => {
+      try {
+        return toAgentConfig(await directory.get(id));
+      } catch (err) {
+        if (err instanceof AgentNotFoundError) return undefined;
+        throw err;
+      }
+    },
+  });
+  const unsubscribe = feedDeviceChanges(bus, service, logger);
+  const drainBus = ctx.hooks['drain-bus'];
+  ctx.hooks['drain-bus'] = async () => {
+    unsubscribe();
+    await service.close();
+    await drainBus?.();
+  };
+  return service;
+}
+
+async function startHttp(
+  ctx: Context,
+  bus: EventBus,
+  directory: AgentDirectory,
+  agentState: AgentStateService,
+): Promise<string> {
   const { cfg, readiness, clock, version } = ctx;
   const app = await buildHttp(cfg, { logger: ctx.logger, bus, readiness, clock, version });
   registerAgentRoutes(app, directory);
+  registerAgentStateRoutes(app, agentState);
   ctx.hooks['close-http'] = () => app.close();
   return listenHttp(app, cfg);
 }

@@ -39,6 +39,12 @@ interface Ports {
   http: number;
 }
 
+interface AgentStateBody {
+  state: string;
+  availability: string;
+  devices: number;
+}
+
 function yaml(ports: Ports, dir: string): string {
   return [
     `node: { id: presence-embedded-${process.pid} }`,
@@ -160,6 +166,27 @@ t.test(
     t.equal(reg.data.agentId, 'a17', 'the binding belongs to agent a17');
     await phone.waitForOutput(/alice@127\.0\.0\.1: \{0\/UDP\/v4\} 200 OK/, 5000);
     t.pass('baresip saw 200 OK to its REGISTER');
+
+    // Availability follows the device: the agent state service counted the registration.
+    const stateUrl = `http://127.0.0.1:${ports.http}/api/v1/agents/a17/state`;
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const before = await waitFor(
+      async () => {
+        const body = (await (await fetch(stateUrl, { headers })).json()) as AgentStateBody;
+        return body.devices >= 1 ? body : undefined;
+      },
+      { timeoutMs: 5000, what: 'a17 has a registered device' },
+    );
+    t.equal(before.availability, 'unavailable', 'logged out: not available');
+    const login = await fetch(stateUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ action: 'login' }),
+    });
+    t.equal(login.status, 200, 'supervisor logs a17 in');
+    const after = (await (await fetch(stateUrl, { headers })).json()) as AgentStateBody;
+    t.equal(after.state, 'ready');
+    t.equal(after.availability, 'available', 'ready with a registered device: available for voice');
   },
 );
 
