@@ -61,6 +61,13 @@ const PresenceSection = section({
     default: 'localhost',
     description: 'Presence domain (sales@<domain>)',
   }),
+  subscribeExpiresS: Type.Integer({
+    minimum: 5,
+    maximum: 86400,
+    default: 3600,
+    description:
+      'External mode: Expires of the SUBSCRIBEs to agents presence (RFC 3856 §6.4); refreshed at 80-90%, which is also how fast a presence-server crash is noticed',
+  }),
   digestAlgorithms: Type.Array(Type.Union([Type.Literal('SHA-256'), Type.Literal('MD5')]), {
     minItems: 1,
     uniqueItems: true,

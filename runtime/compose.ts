@@ -31,6 +31,8 @@ import {
 } from '../router/agent-state/index.js';
 import { DigestAuthenticator } from '../presence/registrar/digest.js';
 import { nonceSecret, startRegistrar } from '../presence/registrar/start-registrar.js';
+import type { PresenceWatcher } from '../presence/watcher/index.js';
+import { startPresenceBridge } from './presence-bridge.js';
 import { digestPresenceAuthenticator, PresenceServer } from '../presence/server/index.js';
 import type { RouterApp } from '../router/app.js';
 import { staticEntryPoints } from '../router/model/entry-points.js';
@@ -164,7 +166,7 @@ async function assemble(ctx: Context): Promise<Parts> {
   const engine = await step(ctx, 'sip-engine', () => startEmbeddedEngine(cfg));
   if (engine) hooks['stop-engine'] = () => engine.stop();
   const targets = await step(ctx, 'router', () =>
-    startRouter(ctx, drachtioTargets(cfg, engine), { storage, bus }, directory),
+    startRouter(ctx, drachtioTargets(cfg, engine), { storage, bus }, directory, agentState),
   );
   const httpUrl = await step(ctx, 'http', () => startHttp(ctx, bus, directory, agentState));
   return { storage, bus, sip: sipInfo(cfg, engine, targets), httpUrl };
@@ -180,9 +182,11 @@ async function startRouter(
   targets: DrachtioTarget[],
   announce: { storage: DatabaseHandle; bus: EventBus },
   directory: AgentDirectory,
+  agentState: AgentStateService,
 ): Promise<DrachtioTarget[]> {
   const log = componentLogger(ctx.logger, 'router');
   let presence: PresenceServer | undefined;
+  let watcher: PresenceWatcher | undefined;
   const link = await connectRouterSrf(targets, componentLogger(ctx.logger, 'drachtio'));
   if (ctx.cfg.presence.mode === 'embedded') {
     // The embedded registrar answers REGISTER on every drachtio server; it stops before the database closes.
@@ -202,6 +206,18 @@ async function startRouter(
       await closeDb?.();
     };
     presence = await startPresence(ctx, announce.storage, directory, link.srfs);
+  } else if (ctx.cfg.presence.server !== undefined && link.srfs[0]) {
+    // External presence server: availability follows the agents' published presence.
+    watcher = await startPresenceBridge({
+      srf: link.srfs[0],
+      presenceServer: ctx.cfg.presence.server,
+      domain: ctx.cfg.presence.domain,
+      subscribeExpiresS: ctx.cfg.presence.subscribeExpiresS,
+      directory,
+      agentState,
+      clock: ctx.clock,
+      logger: componentLogger(ctx.logger, 'presence-watcher'),
+    });
   }
   ctx.hooks['disconnect-sip'] = () => link.disconnect(); // replaced below once the app is registered
   ctx.readiness.register('sip', sipCheck(link));
@@ -216,6 +232,7 @@ async function startRouter(
   ctx.hooks['terminate-subscriptions'] = async () => {
     // RFC 6665 §4.2.2: watchers get a final NOTIFY (terminated;reason=deactivated) while SIP is still up.
     await presence?.close();
+    await watcher?.stop(); // RFC 6665 §4.1.2.3: un-subscribe from the external presence server
     await ctx.activity.terminateSubscriptions();
   };
   ctx.hooks['disconnect-sip'] = () => {
