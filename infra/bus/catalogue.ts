@@ -7,14 +7,11 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { isValidTopic } from './subject.js';
+import { defineEvent } from './catalogue-define.js';
+import { CALL_EVENTS } from './call-events.js';
 import type { EventType, PayloadIssue } from './types.js';
 
-/** Declares an event type (the type name must itself be a valid literal topic). */
-export function defineEvent<S extends TSchema>(type: string, schema: S): EventType<S> {
-  if (!isValidTopic(type)) throw new Error(`event type '${type}' is not a valid topic`);
-  return Object.freeze({ type, schema });
-}
+export { defineEvent } from './catalogue-define.js';
 
 /** Fields shared by device.registered and device.unregistered. */
 const deviceFields = {
@@ -70,6 +67,7 @@ export const EVENTS = {
       availability: Type.Record(Type.String(), Type.String()),
     }),
   ),
+  ...CALL_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
