@@ -39,13 +39,13 @@ t.test('applies migrations, then reports up to date', async (t) => {
   t.equal(first.code, 0, first.err);
   t.match(
     first.out,
-    /database: pglite .*db\napplied 0001_node_events_and_settings\napplied 0002_agents\napplied 0003_registrar_bindings\napplied 0004_agent_state_transitions\n4 applied/,
+    /database: pglite .*db\napplied 0001_node_events_and_settings\napplied 0002_agents\napplied 0003_registrar_bindings\napplied 0004_agent_state_transitions\napplied 0005_call_records\n5 applied/,
   );
   const second = await capture(['--database-path', path]);
   t.equal(second.code, 0);
   t.match(
     second.out,
-    /up to date \(4 known: 0001_node_events_and_settings, 0002_agents, 0003_registrar_bindings, 0004_agent_state_transitions\)/,
+    /up to date \(5 known: 0001_node_events_and_settings, 0002_agents, 0003_registrar_bindings, 0004_agent_state_transitions, 0005_call_records\)/,
   );
   t.notMatch(second.out, /applied 0001/);
 });

@@ -27,6 +27,8 @@ export type {
   AgentSkillsTable,
   AgentsTable,
   AgentTeamsTable,
+  CallOffersTable,
+  CallsTable,
   RegistrarBindingsTable,
 } from './schema.js';
 export { constraintViolation } from './pg-errors.js';

@@ -100,6 +100,51 @@ export interface RegistrarBindingsTable {
   path: JsonColumn;
 }
 
+/** One call (migration 0005, written by router/records): nullable until the event that sets it is seen. */
+export interface CallsTable {
+  id: string;
+  phase: 'arrived' | 'queued' | 'connected' | 'ended';
+  version: number;
+  started_at: Date;
+  sip_call_id: string | null;
+  arrived_at: Date | null;
+  gateway_id: string | null;
+  caller: string | null;
+  caller_restricted: boolean | null;
+  dialled: string | null;
+  entry_kind: string | null;
+  entry_id: string | null;
+  queue_id: string | null;
+  priority: number | null;
+  queued_at: Date | null;
+  wait_ms: number | null;
+  agent_id: string | null;
+  overflow_target: string | null;
+  overflowed_at: Date | null;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  talk_ms: number | null;
+  outcome: string | null;
+  sip_status: number | null;
+  hung_up_by: string | null;
+}
+
+/** One offer of a call to an agent (migration 0005). */
+export interface CallOffersTable {
+  call_id: string;
+  offer_id: string;
+  version: number;
+  agent_id: string;
+  queue_id: string | null;
+  personal_manager: boolean | null;
+  devices: number | null;
+  offered_at: Date | null;
+  ended_at: Date | null;
+  ring_ms: number | null;
+  outcome: string | null;
+  sip_status: number | null;
+}
+
 export interface Database {
   node_events: NodeEventsTable;
   kv_settings: KvSettingsTable;
@@ -110,6 +155,8 @@ export interface Database {
   agent_teams: AgentTeamsTable;
   agent_customers: AgentCustomersTable;
   registrar_bindings: RegistrarBindingsTable;
+  calls: CallsTable;
+  call_offers: CallOffersTable;
 }
 
 export type NodeEvent = Selectable<NodeEventsTable>;
