@@ -112,7 +112,7 @@ t.test('a wrong type names what was expected and where', (t) => {
 
 t.test('unknown keys are errors at any depth, with a suggestion', (t) => {
   const text =
-    'htpp: {}\nsip:\n  engine:\n    timers: { t1ms: 400 }\ngateways:\n  - { id: gw1, name: GW, ip: 10.0.0.1 }\n';
+    'htpp: {}\nsip:\n  engine:\n    timers: { t1ms: 400 }\ngateways:\n  - { id: gw1, name: GW, kind: pstn, ip: 10.0.0.1 }\n';
   const issues = issuesOf(parseConfig({ text, env: {} }));
   t.same(paths(issues), ['/gateways/0/ip', '/htpp', '/sip/engine/timers/t1ms']);
   t.match(

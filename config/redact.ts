@@ -26,6 +26,7 @@ export function redactConfig(cfg: PatchbayConfig): PatchbayConfig {
   for (const s of c.sip.servers) s.secret = REDACTED;
   for (const t of c.http.tokens) t.token = REDACTED;
   for (const a of c.agents) if (a.auth) a.auth.password = REDACTED;
+  for (const g of c.gateways) if (g.auth) g.auth.password = REDACTED;
   if (c.database.url !== undefined) c.database.url = redactUrl(c.database.url);
   if (c.bus.url !== undefined) c.bus.url = redactUrl(c.bus.url);
   if (c.presence.server !== undefined) c.presence.server = redactUrl(c.presence.server);

@@ -8,6 +8,7 @@ import type { Static } from '@sinclair/typebox';
 import { HOST_PORT_PATTERN, ID_PATTERN, item, NamedItem, oneOf, Port, section } from './schema-helpers.js';
 import { SipSection } from './schema-sip.js';
 import { AgentConfigItem } from '../router/agents/model/agent-schema.js';
+import { GatewaySpec } from '../gateways/model/gateway-schema.js';
 
 export const ROLES = ['admin', 'supervisor', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -116,7 +117,10 @@ export const ConfigSchema = Type.Object(
     rtpengine: RtpengineSection,
     http: HttpSection,
     log: LogSection,
-    gateways: list('Trunks calls arrive on and leave through'),
+    gateways: Type.Array(GatewaySpec, {
+      default: [],
+      description: 'Trunks calls arrive on and leave through (gateways/model/gateway-schema.ts)',
+    }),
     queues: list('Call queues'),
     agents: Type.Array(AgentConfigItem, {
       default: [],

@@ -2,6 +2,7 @@
  * Checks a schema-valid configuration for problems a schema cannot express: one key depending on
  * another, duplicates, SIP contact URIs that do not parse, timer relations.
  */
+import { gatewayIssues } from '../gateways/model/gateway-issues.js';
 import type { ConfigIssue } from './errors.js';
 import type { ConfigData } from './schema.js';
 
@@ -16,6 +17,7 @@ export function semanticIssues(cfg: ConfigData): ConfigIssue[] {
     ...presenceIssues(cfg),
     ...tokenIssues(cfg),
     ...duplicateIds(cfg),
+    ...gatewayConfigIssues(cfg),
   ];
   return issues.map((i) => ({ ...i, source: 'semantics' }));
 }
@@ -117,10 +119,18 @@ function tokenIssues(cfg: ConfigData): Issue[] {
   return out;
 }
 
+/** What gateways/model/gateway-issues.ts finds (duplicate ids included), under /gateways. */
+function gatewayConfigIssues(cfg: ConfigData): Issue[] {
+  return gatewayIssues(cfg.gateways).map((i) => ({
+    path: `/gateways${i.path}`,
+    message: i.message,
+    ...(i.hint !== undefined ? { hint: i.hint } : {}),
+  }));
+}
+
 function duplicateIds(cfg: ConfigData): Issue[] {
   const out: Issue[] = [];
   const lists = {
-    gateways: cfg.gateways,
     queues: cfg.queues,
     agents: cfg.agents,
     people: cfg.people,

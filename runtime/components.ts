@@ -10,7 +10,7 @@ import { openDatabase, redactUrl } from '../infra/db/index.js';
 import type { DatabaseHandle, OpenDatabaseOptions } from '../infra/db/index.js';
 import { createHttpServer } from '../infra/http/index.js';
 import type { Readiness, ReadinessCheck } from '../infra/http/index.js';
-import type { Logger } from '../infra/telemetry/index.js';
+import type { Logger, Metrics } from '../infra/telemetry/index.js';
 import { createMetrics } from '../infra/telemetry/index.js';
 import type { Clock } from '../sip-engine/util/clock.js';
 
@@ -59,11 +59,13 @@ export interface HttpDeps {
   readiness: Readiness;
   clock: Clock;
   version: string;
+  /** The registry /metrics serves (default: a fresh one). */
+  metrics?: Metrics;
 }
 
 /** Builds the API; `listen()` is separate so a failed listen can still close the instance. */
 export function buildHttp(cfg: PatchbayConfig, deps: HttpDeps): Promise<HttpApp> {
-  return createHttpServer({ config: cfg, metrics: createMetrics(), ...deps });
+  return createHttpServer({ config: cfg, ...deps, metrics: deps.metrics ?? createMetrics() });
 }
 
 /** Listens on the configured address; resolves to the base URL (real port, also for port 0). */

@@ -16,8 +16,12 @@ import type { DatabaseHandle, JsonValue } from '../infra/db/index.js';
 import { Readiness } from '../infra/http/index.js';
 import type { ReadinessCheck } from '../infra/http/index.js';
 import { packageVersion } from '../infra/http/version.js';
-import { componentLogger, createLogger } from '../infra/telemetry/index.js';
-import type { Logger } from '../infra/telemetry/index.js';
+import { componentLogger, createLogger, createMetrics } from '../infra/telemetry/index.js';
+import type { Logger, Metrics } from '../infra/telemetry/index.js';
+import { createGatewayMetrics } from '../infra/telemetry/gateway-metrics.js';
+import { registerGatewayRoutes } from '../gateways/index.js';
+import { startGateways } from './gateways-wiring.js';
+import type { RunningGateways } from './gateways-wiring.js';
 import { registerRouterApp } from '../router/app.js';
 import { startAgentDirectory } from '../router/agents/start-directory.js';
 import type { AgentDirectory } from '../router/agents/agent-directory.js';
@@ -85,6 +89,10 @@ interface Context {
   hooks: ShutdownHooks;
   readiness: Readiness;
   version: string;
+  /** The one registry /metrics serves. */
+  metrics: Metrics;
+  /** Gateway admission (`gateways.service.admitInvite`), health and outbound plan, once started. */
+  gateways?: RunningGateways;
 }
 
 interface Parts {
@@ -148,6 +156,7 @@ function context(cfg: PatchbayConfig, opts: StartOptions): Context {
     activity: opts.activity ?? idleActivity,
     readiness: new Readiness({ clock }),
     version: packageVersion(),
+    metrics: createMetrics(),
   };
 }
 
@@ -163,6 +172,7 @@ async function assemble(ctx: Context): Promise<Parts> {
   readiness.register('bus', busCheck(bus));
   const directory = await step(ctx, 'agents', () => startDirectory(ctx, storage, bus));
   const agentState = startAgentState(ctx, storage, bus, directory);
+  ctx.gateways = await step(ctx, 'gateways', () => startGatewayService(ctx, storage, bus));
   const engine = await step(ctx, 'sip-engine', () => startEmbeddedEngine(cfg));
   if (engine) hooks['stop-engine'] = () => engine.stop();
   const targets = await step(ctx, 'router', () =>
@@ -222,6 +232,7 @@ async function startRouter(
   ctx.hooks['disconnect-sip'] = () => link.disconnect(); // replaced below once the app is registered
   ctx.readiness.register('sip', sipCheck(link));
   const app = registerRouterApp(link.srfs, { lookup: staticEntryPoints(new Map()), log });
+  if (link.srfs[0]) ctx.gateways?.startHealthChecks(link.srfs[0]);
   // Not ready once shutdown stops admitting, so load balancers and probes move on first.
   ctx.readiness.register('admission', () => {
     const state = app.admission.state;
@@ -233,6 +244,7 @@ async function startRouter(
     // RFC 6665 §4.2.2: watchers get a final NOTIFY (terminated;reason=deactivated) while SIP is still up.
     await presence?.close();
     await watcher?.stop(); // RFC 6665 §4.1.2.3: un-subscribe from the external presence server
+    ctx.gateways?.stop(); // no more OPTIONS pings
     await ctx.activity.terminateSubscriptions();
   };
   ctx.hooks['disconnect-sip'] = () => {
@@ -353,11 +365,26 @@ async function startHttp(
   agentState: AgentStateService,
 ): Promise<string> {
   const { cfg, readiness, clock, version } = ctx;
-  const app = await buildHttp(cfg, { logger: ctx.logger, bus, readiness, clock, version });
+  const app = await buildHttp(cfg, {
+    logger: ctx.logger,
+    bus,
+    readiness,
+    clock,
+    version,
+    metrics: ctx.metrics,
+  });
+  if (ctx.gateways) registerGatewayRoutes(app, ctx.gateways);
   registerAgentRoutes(app, directory);
   registerAgentStateRoutes(app, agentState);
   ctx.hooks['close-http'] = () => app.close();
   return listenHttp(app, cfg);
+}
+
+/** Gateways from the config and the database; admission reads them in memory. */
+function startGatewayService(ctx: Context, storage: DatabaseHandle, bus: EventBus): Promise<RunningGateways> {
+  const logger = componentLogger(ctx.logger, 'gateways');
+  const metrics = createGatewayMetrics(ctx.metrics.registry);
+  return startGateways({ cfg: ctx.cfg, db: storage.db, bus, clock: ctx.clock, logger, metrics });
 }
 
 /** Appends a node event; a failure is logged, never fatal (the database check reports health). */

@@ -2,7 +2,15 @@
 import { inspect } from 'node:util';
 
 /** The start-up steps of {@link startPatchbay}, in order. */
-export const STARTUP_STEPS = ['storage', 'bus', 'agents', 'sip-engine', 'router', 'http'] as const;
+export const STARTUP_STEPS = [
+  'storage',
+  'bus',
+  'agents',
+  'gateways',
+  'sip-engine',
+  'router',
+  'http',
+] as const;
 export type StartupStep = (typeof STARTUP_STEPS)[number];
 
 /** A start-up step failed; everything started before it has been stopped again. */

@@ -2,11 +2,11 @@
  * The lookups inbound identification needs, built once per configuration: gateways by id, by
  * source prefix (longest match, source-index.ts) and by digest username.
  */
-import type { Gateway } from './gateway.js';
+import type { GatewaySettings } from './gateway.js';
 import { buildSourceIndex } from './source-index.js';
 import type { SourceIndex, SourceIssue } from './source-index.js';
 
-export type DirectoryGateway = Pick<Gateway, 'id' | 'sources' | 'auth'>;
+export type DirectoryGateway = Pick<GatewaySettings, 'id' | 'sources' | 'auth'>;
 
 export interface GatewayDirectory<G extends DirectoryGateway> {
   readonly byId: ReadonlyMap<string, G>;

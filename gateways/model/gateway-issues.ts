@@ -4,7 +4,7 @@
  * gateways, duplicate ids or digest usernames, a gateway nothing can identify or reach, timer and
  * numbering relations. Paths are JSON pointers relative to the gateway list (`/2/sources/0`).
  */
-import type { Gateway } from './gateway.js';
+import type { GatewaySettings as Gateway } from './gateway.js';
 import { buildSourceIndex } from './source-index.js';
 
 export interface GatewayIssue {

@@ -9,6 +9,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { defineEvent } from './catalogue-define.js';
 import { CALL_EVENTS } from './call-events.js';
+import { GATEWAY_EVENTS } from './gateway-events.js';
 import type { EventType, PayloadIssue } from './types.js';
 
 export { defineEvent } from './catalogue-define.js';
@@ -68,6 +69,7 @@ export const EVENTS = {
     }),
   ),
   ...CALL_EVENTS,
+  ...GATEWAY_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

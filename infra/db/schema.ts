@@ -145,6 +145,19 @@ export interface CallOffersTable {
   sip_status: number | null;
 }
 
+/** A gateway stored through the API (migration 0006): the spec without password, HA1 for digest. */
+export interface GatewaysTable {
+  id: string;
+  spec: JsonColumn;
+  username: string | null;
+  realm: string | null;
+  ha1_md5: string | null;
+  ha1_sha256: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
 export interface Database {
   node_events: NodeEventsTable;
   kv_settings: KvSettingsTable;
@@ -157,6 +170,7 @@ export interface Database {
   registrar_bindings: RegistrarBindingsTable;
   calls: CallsTable;
   call_offers: CallOffersTable;
+  gateways: GatewaysTable;
 }
 
 export type NodeEvent = Selectable<NodeEventsTable>;

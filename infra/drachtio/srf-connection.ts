@@ -7,6 +7,7 @@ import SrfClass from 'drachtio-srf';
 
 export type SrfRequest = SrfClass.SrfRequest;
 export type SrfResponse = SrfClass.SrfResponse;
+export type SrfDialog = SrfClass.Dialog;
 export type SrfHandler = (req: SrfRequest, res: SrfResponse) => void;
 
 /**

@@ -8,6 +8,7 @@ import * as m0002 from './0002_agents.js';
 import * as m0003 from './0003_registrar_bindings.js';
 import * as m0004 from './0004_agent_state_transitions.js';
 import * as m0005 from './0005_call_records.js';
+import * as m0006 from './0006_gateways.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_node_events_and_settings': m0001,
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_registrar_bindings': m0003,
   '0004_agent_state_transitions': m0004,
   '0005_call_records': m0005,
+  '0006_gateways': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
