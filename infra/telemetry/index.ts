@@ -3,3 +3,5 @@ export { createLogger, componentLogger, callLogger, REDACT_PATHS, REDACT_CENSOR 
 export type { Logger, LoggerConfig } from './logger.js';
 export { createMetrics } from './metrics.js';
 export type { Metrics, MetricsOptions } from './metrics.js';
+export { createCallMetrics } from './call-metrics.js';
+export type { CallMetrics } from './call-metrics.js';
