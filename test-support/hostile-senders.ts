@@ -1,7 +1,10 @@
 /**
- * Floods a SIP engine on loopback with hostile input over UDP and TCP, bounded in count and time,
- * pausing every `paceEvery` messages for a caller-supplied back-pressure check (so the engine gets
- * to process what was sent instead of the kernel dropping it). Counts the responses that come back.
+ * Floods a SIP engine on loopback with hostile input over UDP and TCP. A flood sends exactly
+ * `count` inputs: each UDP datagram is handed to the socket and its send callback awaited, and
+ * every `paceEvery` inputs a caller-supplied back-pressure check runs (so the engine gets to
+ * process what was sent instead of the kernel dropping it). `timeLimitMs` is only a safety cap: a
+ * flood that hits it stops early and says so (`timedOut`), which a test should treat as a failure.
+ * Counts the responses that come back.
  */
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
@@ -12,7 +15,7 @@ export interface FloodOptions {
   port: number;
   count: number;
   next: () => Buffer;
-  /** Give up (and report fewer sent) after this many ms. */
+  /** Safety cap: stop (with `timedOut` set and fewer sent) after this many ms. */
   timeLimitMs: number;
   paceEvery?: number;
   /** UDP: datagrams handed to the socket at once (default 100; paceEvery should be a multiple). */
@@ -27,6 +30,8 @@ export interface FloodResult {
   responses: Map<number, number>;
   connections: number;
   elapsedMs: number;
+  /** The time cap stopped the flood before `count` inputs were sent. */
+  timedOut: boolean;
 }
 
 function countStatuses(text: string, into: Map<number, number>): void {
@@ -37,7 +42,7 @@ function countStatuses(text: string, into: Map<number, number>): void {
 }
 
 function newResult(): FloodResult {
-  return { sent: 0, bytes: 0, responses: new Map(), connections: 0, elapsedMs: 0 };
+  return { sent: 0, bytes: 0, responses: new Map(), connections: 0, elapsedMs: 0, timedOut: false };
 }
 
 export async function udpFlood(o: FloodOptions): Promise<FloodResult> {
@@ -48,7 +53,11 @@ export async function udpFlood(o: FloodOptions): Promise<FloodResult> {
   socket.on('error', () => undefined);
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const every = o.paceEvery ?? 1000;
-  while (r.sent < o.count && Date.now() - started < o.timeLimitMs) {
+  while (r.sent < o.count) {
+    if (Date.now() - started >= o.timeLimitMs) {
+      r.timedOut = true;
+      break;
+    }
     const batch = Math.min(o.batch ?? 100, o.count - r.sent);
     await Promise.all(
       Array.from({ length: batch }, () => {
@@ -102,6 +111,7 @@ export async function tcpFlood(
       await oneConnection(o, r, o.perConnection);
   };
   await Promise.all(Array.from({ length: o.parallel }, worker));
+  r.timedOut = r.sent < o.count;
   r.elapsedMs = Date.now() - started;
   return r;
 }

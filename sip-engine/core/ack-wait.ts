@@ -9,6 +9,7 @@ import type { InboundMessage } from '../transport/types.js';
 import type { CoreContext } from './context.js';
 import { deliver } from './context.js';
 import type { Dialog } from './dialog.js';
+import { completeAcceptedLeg } from './dialog-ops.js';
 import { hangUp } from './engine-requests.js';
 import { inDialogFrame } from './frames-out.js';
 import { newTxnId } from './ids.js';
@@ -61,7 +62,7 @@ function ackTimeout(ctx: CoreContext, d: Dialog): void {
   if (!w) return;
   w.retransmit?.cancel();
   d.ackWait = undefined;
-  completeLeg(ctx, w.legTxnId);
+  completeAcceptedLeg(ctx, w.legTxnId);
   ctx.logger.info({ dialogId: d.id }, 'no ACK for 2xx: hanging up');
   hangUp(ctx, d, 'ACK timeout', 'system-initiated-termination');
 }
@@ -76,13 +77,6 @@ export function onAck(ctx: CoreContext, inbound: InboundMessage, d: Dialog | und
   const seq = cseqOf(inbound.message)?.seq;
   if (!w || w.cseq !== seq) return;
   stopAckWait(d);
-  completeLeg(ctx, w.legTxnId);
+  completeAcceptedLeg(ctx, w.legTxnId);
   deliver(ctx, d.app, inDialogFrame(inbound, newTxnId(), d.id));
-}
-
-function completeLeg(ctx: CoreContext, txnId: string): void {
-  const leg = ctx.uas.get(txnId);
-  if (leg?.state !== 'accepted') return;
-  leg.to('completed');
-  ctx.uas.remove(leg);
 }

@@ -14,13 +14,27 @@ export function openDialog(ctx: CoreContext, d: Dialog): void {
   ctx.metrics.dialogOpened(d.role);
 }
 
-/** Terminates and forgets a dialog; a no-op when it already ended. */
+/**
+ * Terminates and forgets a dialog; a no-op when it already ended. A 2xx still waiting for its ACK
+ * stops being retransmitted and its INVITE leg completes (RFC 3261 §15.1.2: a BYE may overtake a
+ * lost ACK; nothing of the call may outlive the dialog).
+ */
 export function endDialog(ctx: CoreContext, d: Dialog, cause: string): void {
   if (d.isTerminated) return;
+  const waiting = d.ackWait;
   d.to('terminated');
   d.clearJobs();
+  if (waiting) completeAcceptedLeg(ctx, waiting.legTxnId);
   ctx.dialogs.remove(d);
   ctx.metrics.dialogClosed(cause);
+}
+
+/** The INVITE leg whose 2xx was acknowledged (or will never be) leaves the pending store. */
+export function completeAcceptedLeg(ctx: CoreContext, txnId: string): void {
+  const leg = ctx.uas.get(txnId);
+  if (leg?.state !== 'accepted') return;
+  leg.to('completed');
+  ctx.uas.remove(leg);
 }
 
 /**

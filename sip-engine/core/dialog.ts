@@ -108,6 +108,8 @@ export class Dialog {
   ackBye = false;
   /** Opaque session-timer job (session-timer.ts). */
   sessionTimer: { cancel(): void } | undefined;
+  /** SUBSCRIBE dialogs: ends the dialog when the subscription runs out (subscription-expiry.ts). */
+  subscriptionExpiry: TimerHandle | undefined;
   /** RFC 4028: negotiated interval (0 = no session timer) and whether we are the refresher. */
   sessionIntervalS = 0;
   weRefresh = false;
@@ -188,5 +190,7 @@ export class Dialog {
     }
     this.sessionTimer?.cancel();
     this.sessionTimer = undefined;
+    this.subscriptionExpiry?.cancel();
+    this.subscriptionExpiry = undefined;
   }
 }

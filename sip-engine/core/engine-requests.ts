@@ -5,6 +5,7 @@
  */
 import { sipText } from './sip-text.js';
 import { unsolicitedRequestFrame } from '../app/frames.js';
+import type { SipMessage } from '../message/sip-message.js';
 import type { SipHeader } from '../message/types.js';
 import type { LocalEndpoint, RemoteTarget } from '../transport/types.js';
 import { cdrStop } from './cdr.js';
@@ -50,20 +51,26 @@ export function sendEngineRequest(
 ): void {
   withDialogTarget(ctx, d, (target, ep) => {
     const req = buildInDialogRequest(d, method, ep, engineParts(extra, body?.data, body?.contentType));
-    const leg = new UacLeg({
-      txnId: newTxnId(),
-      request: req,
-      target,
-      kind: 'engine',
-      app: undefined,
-      dialogId: d.id,
-      events: ctx.uacEvents,
-      dialog: d,
-    });
-    ctx.metrics.request('out', method);
-    leg.txn = ctx.transactions.sendRequest(req, target, leg);
+    const leg = sendEngineLeg(ctx, d, req, target);
     onSent?.(leg);
   });
+}
+
+/** A client transaction for a request of the engine's own; its responses go to no app. */
+function sendEngineLeg(ctx: CoreContext, d: Dialog, req: SipMessage, target: RemoteTarget): UacLeg {
+  const leg = new UacLeg({
+    txnId: newTxnId(),
+    request: req,
+    target,
+    kind: 'engine',
+    app: undefined,
+    dialogId: d.id,
+    events: ctx.uacEvents,
+    dialog: d,
+  });
+  ctx.metrics.request('out', req.method);
+  leg.txn = ctx.transactions.sendRequest(req, target, leg);
+  return leg;
 }
 
 /** RFC 3326 Reason as drachtio writes it; srf reads `text="…"` as the destroy reason (spec §5 item 10). */
@@ -76,29 +83,42 @@ export function reasonHeader(text: string): SipHeader {
  * `transactionId=unsolicited`) to the app, the dialog removed, a CDR stop written.
  */
 export function hangUp(ctx: CoreContext, d: Dialog, reasonText: string, cdrReason: CdrStopReason): void {
+  endAndTell(ctx, d, reasonText, cdrReason, true);
+}
+
+/**
+ * The dialog is gone without a BYE on the wire (the peer answered 481, or a subscription expired):
+ * removed, and the app told as drachtio tells it of any teardown it did not ask for — an
+ * unsolicited BYE frame whose Reason text srf surfaces as the `destroy` reason (spec §2.4(b)).
+ */
+export function forgetDialog(
+  ctx: CoreContext,
+  d: Dialog,
+  reasonText: string,
+  cdrReason: CdrStopReason,
+): void {
+  endAndTell(ctx, d, reasonText, cdrReason, false);
+}
+
+function endAndTell(
+  ctx: CoreContext,
+  d: Dialog,
+  reasonText: string,
+  cdrReason: CdrStopReason,
+  sendBye: boolean,
+): void {
   if (d.isTerminated) return;
   const app = d.app;
   endDialog(ctx, d, cdrReason);
   withDialogTarget(ctx, d, (target, ep) => {
     const bye = buildInDialogRequest(d, 'BYE', ep, engineParts([reasonHeader(reasonText)]));
-    const leg = new UacLeg({
-      txnId: newTxnId(),
-      request: bye,
-      target,
-      kind: 'engine',
-      app: undefined,
-      dialogId: d.id,
-      events: ctx.uacEvents,
-      dialog: d,
-    });
-    ctx.metrics.request('out', 'BYE');
-    leg.txn = ctx.transactions.sendRequest(bye, target, leg);
+    if (sendBye) sendEngineLeg(ctx, d, bye, target);
     const text = sipText(bye);
     deliver(
       ctx,
       app,
       unsolicitedRequestFrame(text, { ...targetHop(target, ctx.clock.wallNow()), dialogId: d.id }),
     );
-    cdrStop(ctx, 'application', cdrReason, bye);
+    if (d.usage === 'INVITE') cdrStop(ctx, 'application', cdrReason, bye);
   });
 }

@@ -21,6 +21,7 @@ import { makeDialogId, newTxnId } from './ids.js';
 import { onPrack } from './prack.js';
 import { contactUri, cseqOf, fromTagOf, listValues } from './sip-fields.js';
 import { forgetLeg } from './stateless.js';
+import { onNotifyState } from './subscription-expiry.js';
 import { UasLeg } from './uas-leg.js';
 
 /** RFC 6665 §4.1.2.4 / §8.2.3: NOTIFY ends a subscription dialog when terminated (refer excepted, RFC 3515). */
@@ -121,6 +122,7 @@ function applyOnReceipt(ctx: CoreContext, d: Dialog, msg: SipMessage): void {
       break;
     case 'NOTIFY':
       if (d.usage === 'SUBSCRIBE' && endsSubscription(msg)) endDialog(ctx, d, 'subscription-terminated');
+      else onNotifyState(ctx, d, msg);
       break;
     default:
       break;

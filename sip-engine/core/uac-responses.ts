@@ -13,8 +13,10 @@ import type { CoreContext } from './context.js';
 import { deliver } from './context.js';
 import type { Dialog } from './dialog.js';
 import { endDialog } from './dialog-ops.js';
+import { endOnFatalResponse } from './dialog-fatal.js';
 import { inDialogFrame } from './frames-out.js';
 import { endsSubscription } from './in-dialog-in.js';
+import { onNotifyState, onSubscribeAccepted } from './subscription-expiry.js';
 import { armSessionTimer, onRefreshResponse, uacSessionTimer } from './session-timer.js';
 import { contactUri, cseqOf, toTagOf } from './sip-fields.js';
 import { sendCancel } from './uac.js';
@@ -98,6 +100,12 @@ function inviteResponse(ctx: CoreContext, leg: UacLeg, inbound: InboundMessage):
   return failure(ctx, leg, inbound);
 }
 
+/** RFC 6665 §4.1.2.2, §4.2.2: our refreshing SUBSCRIBE or the app's NOTIFY sets the time left. */
+function subscriptionRefreshed(ctx: CoreContext, d: Dialog, leg: UacLeg, inbound: InboundMessage): void {
+  if (leg.method === 'SUBSCRIBE') onSubscribeAccepted(ctx, d, leg.request, inbound.message);
+  else if (leg.method === 'NOTIFY') onNotifyState(ctx, d, leg.request);
+}
+
 function nonInviteResponse(ctx: CoreContext, leg: UacLeg, inbound: InboundMessage): boolean {
   const status = inbound.message.status;
   if (status < 200) {
@@ -112,8 +120,10 @@ function nonInviteResponse(ctx: CoreContext, leg: UacLeg, inbound: InboundMessag
   if (leg.kind === 'initial' && leg.method === 'SUBSCRIBE' && ok) {
     const d = uacDialogFromResponse(ctx, leg, inbound, 'SUBSCRIBE');
     if (d?.state === 'early') d.to('confirmed');
+    if (d) onSubscribeAccepted(ctx, d, leg.request, inbound.message);
   }
   const d = leg.dialog;
+  if (leg.kind === 'in-dialog' && d && ok) subscriptionRefreshed(ctx, d, leg, inbound);
   if (leg.kind === 'in-dialog' && d) {
     // Spec §3.5: our BYE's response ends the dialog (not a challenge); so does a terminating NOTIFY's.
     if (leg.method === 'BYE' && status !== 401 && status !== 407) {
@@ -127,8 +137,11 @@ function nonInviteResponse(ctx: CoreContext, leg: UacLeg, inbound: InboundMessag
 }
 
 export function onUacResponse(ctx: CoreContext, leg: UacLeg, inbound: InboundMessage): void {
-  ctx.metrics.response('in', inbound.message.status);
+  const status = inbound.message.status;
+  ctx.metrics.response('in', status);
   const pass =
     leg.method === 'INVITE' ? inviteResponse(ctx, leg, inbound) : nonInviteResponse(ctx, leg, inbound);
   if (pass && leg.app) deliver(ctx, leg.app, inDialogFrame(inbound, leg.txnId, leg.dialogId));
+  // After the app has the response, so srf settles the request before the dialog's `destroy`.
+  if (pass && leg.kind === 'in-dialog' && leg.dialog) endOnFatalResponse(ctx, leg.dialog, leg.method, status);
 }

@@ -14,6 +14,7 @@ import { endDialog } from './dialog-ops.js';
 import { startAckWait } from './ack-wait.js';
 import { nextRseq, startReliable } from './prack.js';
 import { armSessionTimer, sessionRefreshed, uacSessionTimer, uasSessionTimer } from './session-timer.js';
+import { onSubscribeAccepted } from './subscription-expiry.js';
 import { ensureUasDialog } from './uas-dialog.js';
 import type { UasLeg } from './uas-leg.js';
 
@@ -92,6 +93,8 @@ function inDialog(ctx: CoreContext, leg: UasLeg, res: SipMessage): void {
     }
   }
   if (ok && leg.method === 'UPDATE' && d) sessionRefreshed(ctx, d, leg.inbound.message);
+  // RFC 6665 §4.2.1.2: a refreshing SUBSCRIBE's 2xx sets the new duration.
+  if (ok && leg.method === 'SUBSCRIBE' && d) onSubscribeAccepted(ctx, d, leg.inbound.message, res);
   finish(ctx, leg);
 }
 
@@ -118,5 +121,6 @@ export function applyResponseEffects(
   if (leg.method === 'SUBSCRIBE' && status < 300) {
     const d = ensureUasDialog(ctx, leg, res, 'SUBSCRIBE');
     if (d.state === 'early') d.to('confirmed');
+    onSubscribeAccepted(ctx, d, leg.inbound.message, res);
   }
 }

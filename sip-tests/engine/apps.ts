@@ -26,18 +26,24 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-/** RFC 3261 §13.3: answers every INVITE with 200 + SDP (srf.createUAS); counts the BYEs that end them. */
+/**
+ * RFC 3261 §13.3: answers every INVITE with 200 + SDP (srf.createUAS); counts the BYEs that end them.
+ * The callback form of createUAS hands over the dialog synchronously, so the `destroy` listener is
+ * in place before srf reads the next frame: with the promise form, a BYE frame arriving in the same
+ * socket chunk as the 200's echo would be handled before the `.then` ran, and its `destroy` missed.
+ */
 export function answeringApp(tally: CallTally): (srf: Srf) => void {
   return (srf) => {
     srf.invite((req, res) => {
       tally.invites += 1;
-      srf.createUAS(req, res, { localSdp: appSdp(tally.invites, 30000) }).then(
-        (dialog) => {
-          tally.answered += 1;
-          dialog.on('destroy', () => (tally.ended += 1));
-        },
-        (err: unknown) => tally.errors.push(describe(err)),
-      );
+      srf.createUAS(req, res, { localSdp: appSdp(tally.invites, 30000) }, (err: unknown, dialog) => {
+        if (err) {
+          tally.errors.push(describe(err));
+          return;
+        }
+        tally.answered += 1;
+        dialog.on('destroy', () => (tally.ended += 1));
+      });
     });
   };
 }
