@@ -147,14 +147,12 @@ t.test('PUT replaces (version + 1), DELETE removes; a new catalog reloads from t
   t.match(service.admitInvite(invite({ from: '10.1.2.3' })), { kind: 'refuse', status: 403 });
   t.match(service.admitInvite(invite({ from: '10.2.2.3' })), { kind: 'admit', gatewayId: 'pbx' });
 
-  const fresh = new GatewayService({
-    clock: { now: () => 0, wallNow: () => new Date(), setTimer: () => ({ cancel: () => undefined }) },
-  });
+  const fresh = new GatewayService({ clock: new FakeClock() });
   const reloaded = new GatewayCatalog({
     repo: createGatewayRepository(db.handle.db),
     config: [],
     realm: REALM,
-    clock: { wallNow: () => new Date() },
+    clock: new FakeClock(),
     service: fresh,
   });
   t.match(await reloaded.load(), { config: 0, stored: 1, skipped: [] });
