@@ -32,5 +32,9 @@ export type { PublicationChange, PublishResult, StoredPublication } from './mode
 export { SubscriptionServer } from './model/subscription-server.js';
 export type { SubscriptionView } from './model/subscription-server.js';
 export type { EventPackage } from './policy/event-package.js';
+export { dispatchSubscribe, notServedHandler } from './sip/subscribe-dispatch.js';
+export { srfNotifyChannels } from './sip/srf-notify-channel.js';
+export type { NotifyChannelFactory } from './sip/srf-notify-channel.js';
+export type { SubscribeHandler, SubscribeRoute } from './sip/subscribe-dispatch.js';
 export { digestPresenceAuthenticator } from './auth/digest-authenticator.js';
 export type { DigestCredentialStore } from './auth/digest-authenticator.js';

@@ -56,8 +56,11 @@ export interface CallStateSource {
 export interface NotifyMessage {
   /** RFC 6665 §8.2.3 Subscription-State value, e.g. `active;expires=3599` or `terminated;reason=timeout`. */
   readonly subscriptionState: string;
+  /** Empty with an empty body: a bodiless NOTIFY (no Content-Type), e.g. `pending`. */
   readonly contentType: string;
   readonly body: string;
+  /** Extra headers, e.g. SIP-ETag (RFC 5839 §4.2) for conditional notification. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type NotifyResult =

@@ -28,6 +28,8 @@ import type { PublishDeps } from './sip/publish-handler.js';
 import { createPublishHandler } from './sip/publish-handler.js';
 import { createSubscribeHandler } from './sip/subscribe-handler.js';
 import type { SubscribeHandlerDeps } from './sip/subscribe-handler.js';
+import { dispatchSubscribe } from './sip/subscribe-dispatch.js';
+import type { SubscribeRoute } from './sip/subscribe-dispatch.js';
 import { srfNotifyChannels } from './sip/srf-notify-channel.js';
 import type { NotifyChannelFactory } from './sip/srf-notify-channel.js';
 
@@ -50,6 +52,7 @@ export class PresenceServer {
   readonly #deps: PresenceServerDeps;
   readonly #log: PresenceLogger;
   readonly #stops: Unsubscribe[] = [];
+  readonly #routes: SubscribeRoute[] = [];
   #closed = false;
 
   constructor(deps: PresenceServerDeps) {
@@ -102,11 +105,20 @@ export class PresenceServer {
     };
   }
 
+  /**
+   * SUBSCRIBEs a route claims (e.g. queue presence URIs) go to it rather than to the agents'
+   * presence; effective at once, also on srfs attached earlier.
+   */
+  addSubscribeRoute(route: SubscribeRoute): void {
+    this.#routes.push(route);
+  }
+
   /** Registers the PUBLISH and SUBSCRIBE handlers on an srf app. */
   attach(srf: Srf): void {
     if (this.#closed) throw new PresenceServerError('server-closed', 'presence server is closed');
     srf.publish(createPublishHandler(this.publishDeps()));
-    srf.subscribe(createSubscribeHandler(this.subscribeDeps(srfNotifyChannels(srf))));
+    const own = createSubscribeHandler(this.subscribeDeps(srfNotifyChannels(srf)));
+    srf.subscribe(dispatchSubscribe(srf, () => this.#routes, own));
   }
 
   /**

@@ -46,10 +46,11 @@ export function srfNotifyChannels(srf: Srf): NotifyChannelFactory {
     send: (message: NotifyMessage) =>
       new Promise<NotifyResult>((resolve) => {
         const headers: Record<string, string> = {
+          ...message.headers,
           Event: ctx.event,
           'Subscription-State': message.subscriptionState,
-          'Content-Type': message.contentType,
         };
+        if (message.contentType !== '') headers['Content-Type'] = message.contentType;
         if (ctx.contact !== undefined) headers.Contact = ctx.contact;
         const opts = { method: 'NOTIFY' as const, stackDialogId: ctx.dialogId, headers, body: message.body };
         const socket = (ctx.request as SrfRequest & { socket?: unknown }).socket;

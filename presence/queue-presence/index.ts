@@ -1,0 +1,15 @@
+/** Public surface of contact-center presence for customers (see README.md). */
+export { QueuePresence, variantOf } from './queue-presence.js';
+export type { QueuePresenceOptions } from './queue-presence.js';
+export { feedQueuePresence } from './bus-feed.js';
+export { queueSubscribeRoute, claimsQueueSubscribe } from './sip/queue-subscribe-handler.js';
+export type { QueueSubscribeRouteDeps } from './sip/queue-subscribe-handler.js';
+export { QueuePresenceSection, QueuePresenceSpec, PresenceServiceSpec } from './config-schema.js';
+export type { PresenceServiceData, QueuePresenceData, QueuePresenceSectionData } from './config-schema.js';
+export type { QueueInput, PresenceResource } from './model/resources.js';
+export type { QueueLive } from './model/queue-view.js';
+export { QUEUE_NS, buildQueueDocument } from './policy/queue-document.js';
+export { readQueueDocument } from './policy/queue-document-read.js';
+export type { QueueDocument, QueueFields } from './policy/queue-document-read.js';
+export { expectedWait, erlangC, erlangCWaitS, erlangAConditionalWaitS } from './policy/expected-wait.js';
+export { QueuePresenceError } from './errors.js';

@@ -1,0 +1,113 @@
+/**
+ * The srf side of queue presence (thin): a SubscribeRoute that claims SUBSCRIBEs to the presence
+ * URIs of queues and services (and those inside their subscriptions' dialogs), answers them as
+ * queue-subscribe-decision.ts decides, and starts the subscription once the 200 is out — its
+ * NOTIFYs travel in the dialog the 200 created (RFC 6665 §4.2.1.2).
+ */
+import type { Srf, SrfRequest, SrfResponse } from '../../../infra/drachtio/srf-connection.js';
+import { getTag } from '../../../sip-engine/message/headers.js';
+import type { PresenceLogger } from '../../server/ports.js';
+import { notifyEventHeader, subscriptionKey } from '../../server/policy/subscribe-request.js';
+import { replies } from '../../server/sip/sip-reply.js';
+import type { IncomingRequest } from '../../server/sip/sip-reply.js';
+import { incomingRequest, sendReply } from '../../server/sip/srf-io.js';
+import type { SentResponse } from '../../server/sip/srf-io.js';
+import type { NotifyChannelFactory } from '../../server/sip/srf-notify-channel.js';
+import type { SubscribeRoute } from '../../server/sip/subscribe-dispatch.js';
+import { decideQueueSubscribe, requestUser, subscriptionKeyOf } from './queue-subscribe-decision.js';
+import type { QueueAcceptPlan, QueueSubscribeDeps } from './queue-subscribe-decision.js';
+
+export interface QueueSubscribeRouteDeps extends QueueSubscribeDeps {
+  /** NOTIFY channels over the srf a SUBSCRIBE arrived on (srfNotifyChannels in production). */
+  readonly channels: (srf: Srf) => NotifyChannelFactory;
+  readonly log: PresenceLogger;
+}
+
+function start(
+  deps: QueueSubscribeRouteDeps,
+  channels: NotifyChannelFactory,
+  plan: QueueAcceptPlan,
+  sent: SentResponse,
+  req: SrfRequest,
+): void {
+  const localTag = getTag(sent.to);
+  if (localTag === undefined || sent.dialogId === '') {
+    deps.log.warn({ callId: plan.callId }, '200 to SUBSCRIBE created no dialog; no subscription');
+    return;
+  }
+  const key = subscriptionKey({
+    callId: plan.callId,
+    remoteTag: plan.remoteTag,
+    localTag,
+    eventType: 'presence',
+    eventId: plan.eventId,
+  });
+  deps.presence.notifier.accept({
+    key,
+    resource: plan.resource,
+    variant: plan.variant,
+    watcher: plan.watcher,
+    expiresS: plan.expiresS,
+    plan: plan.plan,
+    blocked: plan.blocked,
+    channel: channels({
+      dialogId: sent.dialogId,
+      event: notifyEventHeader('presence', plan.eventId),
+      contact: sent.contact,
+      request: req,
+    }),
+  });
+}
+
+function handle(
+  deps: QueueSubscribeRouteDeps,
+  channels: NotifyChannelFactory,
+  req: SrfRequest,
+  res: SrfResponse,
+): void {
+  const request = incomingRequest(req);
+  decideQueueSubscribe(deps, request).then(
+    (decision) => {
+      switch (decision.kind) {
+        case 'reject':
+          return sendReply(res, decision.reply);
+        case 'update':
+          return sendReply(res, decision.reply, () => decision.apply());
+        case 'accept':
+          return sendReply(res, decision.reply, (err, sent) => {
+            if (err !== undefined || sent === undefined) {
+              deps.log.warn({ err, callId: decision.plan.callId }, '200 to SUBSCRIBE not sent');
+            } else start(deps, channels, decision.plan, sent, req);
+          });
+      }
+    },
+    (err: unknown) => {
+      deps.log.warn({ err, callId: request.header('call-id') }, 'queue SUBSCRIBE failed');
+      sendReply(res, replies.serverError());
+    },
+  );
+}
+
+/** Initial SUBSCRIBEs to a resource's URI, and in-dialog ones of its subscriptions. */
+export function claimsQueueSubscribe(deps: QueueSubscribeDeps, request: IncomingRequest): boolean {
+  const key = subscriptionKeyOf(request);
+  if (key !== undefined) {
+    const id = /;\s*id=([^;\s]+)/i.exec(request.header('event') ?? '')?.[1];
+    return deps.presence.notifier.get(key(id)) !== undefined;
+  }
+  const user = requestUser(request.uri, deps.presence.domain);
+  return user !== undefined && deps.presence.resourceForUser(user) !== undefined;
+}
+
+export function queueSubscribeRoute(deps: QueueSubscribeRouteDeps): SubscribeRoute {
+  const perSrf = new WeakMap<Srf, NotifyChannelFactory>();
+  const channelsOf = (srf: Srf): NotifyChannelFactory => {
+    let f = perSrf.get(srf);
+    if (f === undefined) perSrf.set(srf, (f = deps.channels(srf)));
+    return f;
+  };
+  return {
+    claims: (request) => claimsQueueSubscribe(deps, request),
+    handle: (srf, req, res) => handle(deps, channelsOf(srf), req, res),
+  };
+}
