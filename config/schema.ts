@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { HOST_PORT_PATTERN, ID_PATTERN, item, NamedItem, oneOf, Port, section } from './schema-helpers.js';
 import { SipSection } from './schema-sip.js';
+import { QueuePresenceSection } from '../presence/queue-presence/config-schema.js';
 import { AgentConfigItem } from '../router/agents/model/agent-schema.js';
 import { GatewaySpec } from '../gateways/model/gateway-schema.js';
 
@@ -76,6 +77,7 @@ const PresenceSection = section({
     description:
       'Digest algorithms the registrar offers, most preferred first (RFC 8760); [MD5] for phones that fail on SHA-256',
   }),
+  queuePresence: QueuePresenceSection,
 });
 
 const RtpengineSection = section({

@@ -37,6 +37,7 @@ import { DigestAuthenticator } from '../presence/registrar/digest.js';
 import { nonceSecret, startRegistrar } from '../presence/registrar/start-registrar.js';
 import type { PresenceWatcher } from '../presence/watcher/index.js';
 import { startPresenceBridge } from './presence-bridge.js';
+import { startQueuePresence } from './queue-presence-wiring.js';
 import { digestPresenceAuthenticator, PresenceServer } from '../presence/server/index.js';
 import type { RouterApp } from '../router/app.js';
 import { staticEntryPoints } from '../router/model/entry-points.js';
@@ -247,6 +248,8 @@ async function startRouter(
     ctx.gateways?.stop(); // no more OPTIONS pings
     await ctx.activity.terminateSubscriptions();
   };
+  // Customers' presence of queues and services (issue 6), on the same srfs; wraps terminate-subscriptions.
+  await startQueuePresence({ ...ctx, ...announce, directory, srfs: link.srfs, presenceServer: presence });
   ctx.hooks['disconnect-sip'] = () => {
     if (app.admission.state !== 'closed') app.admission.apply('close');
     return link.disconnect();

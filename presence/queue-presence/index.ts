@@ -6,7 +6,7 @@ export { queueSubscribeRoute, claimsQueueSubscribe } from './sip/queue-subscribe
 export type { QueueSubscribeRouteDeps } from './sip/queue-subscribe-handler.js';
 export { QueuePresenceSection, QueuePresenceSpec, PresenceServiceSpec } from './config-schema.js';
 export type { PresenceServiceData, QueuePresenceData, QueuePresenceSectionData } from './config-schema.js';
-export type { QueueInput, PresenceResource } from './model/resources.js';
+export type { QueueInput, PresenceResource, ServiceInput } from './model/resources.js';
 export type { QueueLive } from './model/queue-view.js';
 export { QUEUE_NS, buildQueueDocument } from './policy/queue-document.js';
 export { readQueueDocument } from './policy/queue-document-read.js';

@@ -13,10 +13,10 @@ import { CallStats } from './model/call-stats.js';
 import { QueueNotifier } from './model/queue-notifier.js';
 import type { NotifyContent } from './model/queue-notifier.js';
 import { resourceTable } from './model/resources.js';
-import type { PresenceResource, QueueInput, ResourceTable } from './model/resources.js';
+import type { PresenceResource, QueueInput, ResourceTable, ServiceInput } from './model/resources.js';
+import type { OpeningHoursData } from '../../router/queues/model/queue-schema.js';
 import { resourceView } from './model/queue-view.js';
 import type { QueueLive } from './model/queue-view.js';
-import type { PresenceServiceData } from './config-schema.js';
 import { expectedWait } from './policy/expected-wait.js';
 import { nextOpening } from './policy/next-opening.js';
 import { buildQueueDocument } from './policy/queue-document.js';
@@ -25,7 +25,7 @@ export interface QueuePresenceOptions {
   /** Presence domain: URIs are sip:<user>@<domain>. */
   readonly domain: string;
   readonly queues: readonly QueueInput[];
-  readonly services?: readonly PresenceServiceData[];
+  readonly services?: readonly ServiceInput[];
   /** RFC 6446 floor of the min-interval, seconds. */
   readonly minIntervalS: number;
   readonly clock: Clock;
@@ -98,7 +98,7 @@ export class QueuePresence {
   }
 
   /** New config: resources that disappeared end with `terminated;reason=noresource`. */
-  setResources(queues: readonly QueueInput[], services: readonly PresenceServiceData[]): void {
+  setResources(queues: readonly QueueInput[], services: readonly ServiceInput[]): void {
     const next = resourceTable(queues, services);
     const gone = [...this.#table.resources.keys()].filter((id) => !next.resources.has(id));
     this.#table = next;
@@ -151,7 +151,7 @@ export class QueuePresence {
   #hoursLive(queueId: string): QueueLive {
     const hours = this.#table.hours.get(queueId);
     const now = this.#o.clock.wallNow().getTime();
-    const open = isOpen(hours, now);
+    const open = isOpen(hours as OpeningHoursData | undefined, now); // isOpen only reads it
     const next = open ? undefined : nextOpening(hours, now);
     return {
       open,

@@ -79,6 +79,11 @@ export class PresenceServer {
     if (deps.calls) this.#stops.push(deps.calls.onChange((p) => this.subscriptions.changed(p, 'dialog')));
   }
 
+  /** How watchers and publishers are authenticated (shared with routes such as queue presence). */
+  get authenticator(): Authenticator {
+    return this.#deps.authenticator;
+  }
+
   /** The document watchers of `presentity` receive: publications + what patchbay knows. */
   presenceDocument(presentity: string): PidfDocument {
     return composePresence(

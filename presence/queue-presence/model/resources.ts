@@ -3,6 +3,7 @@
  * field, and every service (a group of queues). Each has presence URIs `sip:<user>@<domain>`; a
  * user part names one resource only. No I/O.
  */
+import type { DeepReadonly } from '../../../config/schema.js';
 import type { OpeningHoursData } from '../../../router/queues/model/queue-schema.js';
 import type { PresenceServiceData, QueuePresenceAccessData, QueuePresenceData } from '../config-schema.js';
 import { QueuePresenceError } from '../errors.js';
@@ -10,16 +11,19 @@ import { QueuePresenceError } from '../errors.js';
 /** The slice of a queue spec this folder reads (QueueSpecData satisfies it). */
 export interface QueueInput {
   readonly id: string;
-  readonly hours?: OpeningHoursData | undefined;
-  readonly presence?: QueuePresenceData | undefined;
+  readonly hours?: DeepReadonly<OpeningHoursData> | undefined;
+  readonly presence?: DeepReadonly<QueuePresenceData> | undefined;
 }
+
+export type ServiceInput = DeepReadonly<PresenceServiceData>;
+export type Hours = DeepReadonly<OpeningHoursData>;
 
 export interface PresenceResource {
   /** `queue:<id>` or `service:<id>`. */
   readonly id: string;
   readonly queueIds: readonly string[];
   readonly users: readonly string[];
-  readonly access: QueuePresenceAccessData;
+  readonly access: DeepReadonly<QueuePresenceAccessData>;
   readonly denied: 'forbidden' | 'polite';
   readonly notes: Readonly<Record<string, string>>;
   readonly offerCallbacks: boolean;
@@ -31,10 +35,14 @@ export interface ResourceTable {
   readonly byUser: ReadonlyMap<string, string>;
   /** queue id → the resources that show it. */
   readonly byQueue: ReadonlyMap<string, readonly string[]>;
-  readonly hours: ReadonlyMap<string, OpeningHoursData | undefined>;
+  readonly hours: ReadonlyMap<string, Hours | undefined>;
 }
 
-function resourceOf(id: string, queueIds: readonly string[], p: QueuePresenceData): PresenceResource {
+function resourceOf(
+  id: string,
+  queueIds: readonly string[],
+  p: DeepReadonly<QueuePresenceData>,
+): PresenceResource {
   return {
     id,
     queueIds,
@@ -49,7 +57,7 @@ function resourceOf(id: string, queueIds: readonly string[], p: QueuePresenceDat
 /** Builds the table; throws QueuePresenceError listing every clash or unknown queue. */
 export function resourceTable(
   queues: readonly QueueInput[],
-  services: readonly PresenceServiceData[],
+  services: readonly ServiceInput[],
 ): ResourceTable {
   const problems: string[] = [];
   const resources = new Map<string, PresenceResource>();

@@ -6,6 +6,7 @@
  * is accepted, stays pending, then ends with reason=rejected, RFC 6665 §4.2.2).
  */
 import { aorOf } from '../../server/policy/presentity.js';
+import type { DeepReadonly } from '../../../config/schema.js';
 import type { QueuePresenceAccessData } from '../config-schema.js';
 
 export type AccessVerdict = 'allowed' | 'needs-authentication' | 'denied';
@@ -26,7 +27,10 @@ function matches(entry: string, aor: string): boolean {
   return host.startsWith('*.') ? hostOf(aor).endsWith(host.slice(1)) : hostOf(aor) === host;
 }
 
-export function accessVerdict(access: QueuePresenceAccessData, watcher: WatcherIdentity): AccessVerdict {
+export function accessVerdict(
+  access: DeepReadonly<QueuePresenceAccessData>,
+  watcher: WatcherIdentity,
+): AccessVerdict {
   if (access === 'public') return 'allowed';
   if (access === 'authenticated') return 'needs-authentication';
   const aor = watcher.aor;

@@ -11,6 +11,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { ID_PATTERN, item, oneOf } from '../../../config/schema-helpers.js';
+import { QueuePresenceSpec } from '../../../presence/queue-presence/config-schema.js';
 
 export const STRATEGIES = [
   'longest-idle',
@@ -111,6 +112,7 @@ export const QueueSpec = item({
     default: 20,
     description: "How long a personal manager's phone rings first; 0 disables personal managers",
   }),
+  presence: Type.Optional(QueuePresenceSpec),
 });
 
 export type QueueSpecData = Static<typeof QueueSpec>;

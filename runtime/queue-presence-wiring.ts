@@ -1,0 +1,89 @@
+/**
+ * Contact-center presence for customers (issue 6) in `patchbay start`: the queues' and services'
+ * presence URIs (queues' `presence` field, `presence.queuePresence.services`), fed by the bus
+ * (queue.state and call events). Embedded presence mode: a SUBSCRIBE route of the presence server
+ * (one SUBSCRIBE handler per srf). External mode: patchbay still answers SUBSCRIBEs to queue URIs
+ * itself (its own srf.subscribe handler; anything else gets 404/481). Watchers get
+ * `terminated;reason=deactivated` in the terminate-subscriptions phase.
+ */
+import type { PatchbayConfig } from '../config/index.js';
+import type { Srf } from '../infra/drachtio/srf-connection.js';
+import type { EventBus } from '../infra/bus/index.js';
+import type { DatabaseHandle } from '../infra/db/index.js';
+import { componentLogger } from '../infra/telemetry/index.js';
+import type { Logger } from '../infra/telemetry/index.js';
+import { DigestAuthenticator } from '../presence/registrar/digest.js';
+import { nonceSecret } from '../presence/registrar/start-registrar.js';
+import {
+  DEFAULT_SUBSCRIPTION,
+  digestPresenceAuthenticator,
+  dispatchSubscribe,
+  notServedHandler,
+  srfNotifyChannels,
+} from '../presence/server/index.js';
+import type { Authenticator, PresenceServer } from '../presence/server/index.js';
+import { feedQueuePresence, QueuePresence, queueSubscribeRoute } from '../presence/queue-presence/index.js';
+import type { AgentDirectory } from '../router/agents/agent-directory.js';
+import type { Clock } from '../sip-engine/util/clock.js';
+import type { ShutdownHooks } from './shutdown.js';
+
+export interface QueuePresenceWiringDeps {
+  readonly cfg: PatchbayConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly hooks: ShutdownHooks;
+  readonly bus: EventBus;
+  readonly storage: DatabaseHandle;
+  readonly directory: AgentDirectory;
+  readonly srfs: readonly Srf[];
+  /** The embedded presence server; undefined in external presence mode. */
+  readonly presenceServer: PresenceServer | undefined;
+}
+
+/** Digest over the agent directory, for external mode (embedded mode shares the presence server's). */
+async function directoryAuthenticator(d: QueuePresenceWiringDeps): Promise<Authenticator> {
+  const domain = d.cfg.presence.domain;
+  const digest = new DigestAuthenticator({
+    realm: domain,
+    secret: await nonceSecret(d.storage.db),
+    clock: d.clock,
+    algorithms: ['MD5', 'SHA-256'],
+  });
+  const ha1Of = async (user: string) => (await d.directory.credentialsFor(user))?.ha1;
+  return digestPresenceAuthenticator(digest, { ha1Of }, domain);
+}
+
+export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<QueuePresence> {
+  const log = componentLogger(d.logger, 'queue-presence');
+  const section = d.cfg.presence.queuePresence;
+  const presence = new QueuePresence({
+    domain: d.cfg.presence.domain,
+    queues: d.cfg.queues,
+    services: section.services,
+    minIntervalS: section.minIntervalS,
+    clock: d.clock,
+    log,
+  });
+  const stopFeed = feedQueuePresence(d.bus, presence);
+  const route = queueSubscribeRoute({
+    presence,
+    authenticator: d.presenceServer?.authenticator ?? (await directoryAuthenticator(d)),
+    expires: DEFAULT_SUBSCRIPTION,
+    maxPerResource: 20_000,
+    channels: (srf) => srfNotifyChannels(srf),
+    log,
+  });
+  if (d.presenceServer) d.presenceServer.addSubscribeRoute(route);
+  else for (const srf of d.srfs) srf.subscribe(dispatchSubscribe(srf, () => [route], notServedHandler));
+  const terminate = d.hooks['terminate-subscriptions'];
+  d.hooks['terminate-subscriptions'] = async () => {
+    stopFeed();
+    await presence.close(); // RFC 6665 §4.2.2: deactivated, while SIP is still up
+    await terminate?.();
+  };
+  log.info(
+    { domain: presence.domain, mode: d.presenceServer ? 'embedded' : 'external' },
+    'queue presence ready',
+  );
+  return presence;
+}

@@ -1,0 +1,81 @@
+/**
+ * `patchbay start` as a process with a queue that has presence URIs: a customer (an srf UAC on its
+ * own engine) SUBSCRIBEs to sip:sales@127.0.0.1 and gets 200 + a PIDF NOTIFY saying the queue is
+ * open; at SIGTERM it gets `terminated;reason=deactivated` (RFC 6665 §4.2.2). Once with the
+ * embedded presence server (the queue route shares its SUBSCRIBE handler), once in external
+ * presence mode (patchbay answers queue SUBSCRIBEs itself; other URIs get 404).
+ */
+import t from 'tap';
+import type { Test } from 'tap';
+import { readQueueDocument } from '../presence/queue-presence/index.js';
+import { QueueWatcher } from '../presence/queue-presence/testing/queue-watcher.js';
+import { startEngine } from '../sip-engine/engine.js';
+import { loopbackEngineConfig } from '../test-support/engine-process.js';
+import { PatchbayProcess } from '../test-support/patchbay-process.js';
+import { freePorts } from '../test-support/ports.js';
+import { connectSrf, disconnectSrf, Srf } from '../test-support/srf-app.js';
+import { waitFor } from '../test-support/wait.js';
+
+function yaml(mode: 'embedded' | 'external', sip: number, admin: number, http: number, dir: string): string {
+  return [
+    `node: { id: queue-presence-${mode}-${process.pid} }`,
+    'sip:',
+    '  mode: embedded',
+    '  engine:',
+    `    contacts: [{ uri: "sip:127.0.0.1:${sip};transport=udp" }]`,
+    `    admin: { address: 127.0.0.1, port: ${admin}, secret: test-secret }`,
+    // External mode needs a presence server for the agents (none configured, so none is watched).
+    `presence: { mode: ${mode}, ${mode === 'external' ? `server: "sip:127.0.0.1:${sip + 1}", ` : ''}domain: 127.0.0.1, queuePresence: { minIntervalS: 1 } }`,
+    `database: { path: ${dir}/pglite }`,
+    `http: { host: 127.0.0.1, port: ${http} }`,
+    'log: { level: info }',
+    'queues:',
+    '  - id: sales',
+    '    name: Sales',
+    '    presence: { users: [sales], notes: { en: "Sales team" }, offerCallbacks: true }',
+    '',
+  ].join('\n');
+}
+
+async function customerApp(t: Test): Promise<Srf> {
+  const [sipPort, adminPort] = (await freePorts(2)) as [number, number];
+  const engine = await startEngine(
+    loopbackEngineConfig([`sip:127.0.0.1:${sipPort};transport=udp`], adminPort),
+  );
+  t.teardown(() => engine.stop());
+  const srf = new Srf();
+  await connectSrf(srf, { port: adminPort, secret: 'cymru', reconnect: { maxAttempts: 1 } });
+  t.teardown(() => disconnectSrf(srf));
+  return srf;
+}
+
+for (const mode of ['embedded', 'external'] as const) {
+  t.test(`presence mode ${mode}: a customer watches the sales queue`, async (t) => {
+    const [sip, admin, http] = (await freePorts(3)) as [number, number, number];
+    const dir = PatchbayProcess.tempDir();
+    const pb = PatchbayProcess.start(yaml(mode, sip, admin, http, dir), { dir });
+    t.teardown(() => pb.cleanup());
+    await pb.waitForLog(/^patchbay started/, 90_000);
+    const srf = await customerApp(t);
+    const proxy = `sip:127.0.0.1:${sip};transport=udp`;
+    const subscribe = (user: string) =>
+      QueueWatcher.subscribe(srf, { uri: `sip:${user}@127.0.0.1`, proxy, from: 'sip:dave@customer.example' });
+    const w = await subscribe('sales');
+    if (typeof w === 'number') throw new Error(`SUBSCRIBE refused with ${w}\n${pb.tail()}`);
+    const first = await w.notify(0);
+    t.match(first.state, /^active;expires=\d+;min-interval=1$/);
+    const d = readQueueDocument(first.body);
+    if (!d.ok) throw d.error;
+    t.equal(d.value.pidf.tuples[0]?.basic, 'open', 'no opening hours: open');
+    t.equal(d.value.queue?.callbacksOffered, true);
+    t.same(d.value.pidf.tuples[0]?.notes, [{ text: 'Sales team', lang: 'en' }]);
+    if (mode === 'external') t.equal(await subscribe('nobody'), 404, 'not a queue: 404');
+    pb.signal('SIGTERM');
+    const final = await waitFor(() => w.notifies.find((n) => n.state.startsWith('terminated')), {
+      timeoutMs: 30_000,
+      what: 'final NOTIFY',
+    });
+    t.equal(final.state, 'terminated;reason=deactivated');
+    t.equal((await pb.exitWithin(30_000)).code, 0, 'clean shutdown');
+  });
+}
