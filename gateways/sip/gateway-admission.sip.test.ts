@@ -1,6 +1,6 @@
 /**
  * Gateway admission and OPTIONS health over real SIP: patchbay's engine with an srf app that admits
- * INVITEs through the GatewayService (inviteViewOf → admitInvite → sendRefusal / createUAS), SIPp as
+ * INVITEs through the GatewayService (srfAdmitInbound: inviteViewOf → admitInvite → sendRefusal), SIPp as
  * the gateway. A configured source is admitted with its numbers in E.164; 127.0.0.2 (not configured)
  * gets a bare 403; past the limit (two calls held open by SIPp) a 503 with Retry-After; a SIPp UAS
  * answering OPTIONS is up, goes down when it stops answering, and comes back.
@@ -19,9 +19,9 @@ import { GatewayService } from '../service/gateway-service.js';
 import type { GatewayHealthChange } from '../service/gateway-service.js';
 import type { ProbeOutcome } from '../model/health-machine.js';
 import { liveGateway } from '../service/gateway-testkit.js';
-import type { AdmitResult } from '../service/invite-view.js';
 import { createOptionsProbe } from './options-probe.js';
-import { inviteViewOf, sendRefusal } from './srf-invite.js';
+import { srfAdmitInbound } from './srf-invite.js';
+import type { AdmittedCall } from './srf-invite.js';
 
 const sipp = requireSipp();
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -41,21 +41,23 @@ if ('skip' in sipp) {
     },
   });
   t.teardown(() => service.stop());
-  const admitted: Extract<AdmitResult, { kind: 'admit' }>[] = [];
+  const admit = srfAdmitInbound(service); // what the router's INVITE handler takes
+  const admitted: AdmittedCall[] = [];
   const dialogs: { dialog: SrfDialog; release(): void }[] = [];
   const srf = await world.connectApp(
     (srf) =>
       srf.invite((req, res) => {
-        const r = service.admitInvite(inviteViewOf(req));
-        if (r.kind === 'refuse') return sendRefusal(res, r);
-        admitted.push(r);
-        srf.createUAS(req, res, { localSdp: appSdp(admitted.length, 40000) }).then(
-          (dialog) => {
-            dialog.on('destroy', () => r.release()); // the caller hung up
-            dialogs.push({ dialog, release: () => r.release() });
-          },
-          () => r.release(),
-        );
+        void admit(req, res).then((call) => {
+          if (!call) return; // refused: the 403 / 503 / 401 has been sent
+          admitted.push(call);
+          srf.createUAS(req, res, { localSdp: appSdp(admitted.length, 40000) }).then(
+            (dialog) => {
+              dialog.on('destroy', () => call.release()); // the caller hung up
+              dialogs.push({ dialog, release: () => call.release() });
+            },
+            () => call.release(),
+          );
+        });
       }),
     ['invite'],
   );
@@ -89,7 +91,8 @@ if ('skip' in sipp) {
     t.match(admitted[0], {
       gatewayId: 'carrier',
       dialled: '+49301234567',
-      caller: { number: '+4989123456', restricted: false },
+      caller: '+4989123456',
+      callerRestricted: false,
     });
     t.equal(service.status('carrier')?.activeCalls, 1);
     await hangUpAll();

@@ -39,3 +39,35 @@ export function sendRefusal(res: SrfResponse, refusal: Extract<AdmitResult, { ki
   if (refusal.headers.length === 0) res.send(refusal.status);
   else res.send(refusal.status, { headers: srfHeaders(refusal.headers) });
 }
+
+/** What an admitted INVITE carries into call control (router/sip/invite-handler.ts `AdmittedInvite`). */
+export interface AdmittedCall {
+  readonly gatewayId?: string;
+  readonly caller: string;
+  readonly callerRestricted: boolean;
+  readonly dialled: string;
+  release(): void;
+}
+
+/**
+ * The router INVITE handler's `admitInbound`: admits through the service, or sends the refusal and
+ * resolves undefined. Synchronous work (an in-memory lookup) behind the handler's async signature.
+ */
+export function srfAdmitInbound(gateways: {
+  admitInvite(view: InviteView): AdmitResult;
+}): (req: SrfRequest, res: SrfResponse) => Promise<AdmittedCall | undefined> {
+  return (req, res) => {
+    const r = gateways.admitInvite(inviteViewOf(req));
+    if (r.kind === 'refuse') {
+      sendRefusal(res, r);
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve({
+      ...(r.gatewayId !== undefined ? { gatewayId: r.gatewayId } : {}),
+      caller: r.caller.number,
+      callerRestricted: r.caller.restricted,
+      dialled: r.dialled,
+      release: () => r.release(),
+    });
+  };
+}
