@@ -10,6 +10,7 @@ import { SipSection } from './schema-sip.js';
 import { QueuePresenceSection } from '../presence/queue-presence/config-schema.js';
 import { AgentConfigItem } from '../router/agents/model/agent-schema.js';
 import { GatewaySpec } from '../gateways/model/gateway-schema.js';
+import { RecordsSection } from '../router/records/model/records-config.js';
 
 export const ROLES = ['admin', 'supervisor', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -119,6 +120,7 @@ export const ConfigSchema = Type.Object(
     rtpengine: RtpengineSection,
     http: HttpSection,
     log: LogSection,
+    records: RecordsSection,
     gateways: Type.Array(GatewaySpec, {
       default: [],
       description: 'Trunks calls arrive on and leave through (gateways/model/gateway-schema.ts)',

@@ -5,6 +5,7 @@
 import { gatewayIssues } from '../gateways/model/gateway-issues.js';
 import type { ConfigIssue } from './errors.js';
 import type { ConfigData } from './schema.js';
+import { recordsSectionIssues } from '../router/records/model/records-config.js';
 
 const TRANSPORTS = new Set(['udp', 'tcp', 'tls', 'ws', 'wss']);
 const SECURE_TRANSPORTS = new Set(['tls', 'wss']);
@@ -18,6 +19,7 @@ export function semanticIssues(cfg: ConfigData): ConfigIssue[] {
     ...tokenIssues(cfg),
     ...duplicateIds(cfg),
     ...gatewayConfigIssues(cfg),
+    ...recordsSectionIssues(cfg),
   ];
   return issues.map((i) => ({ ...i, source: 'semantics' }));
 }

@@ -41,6 +41,8 @@ import { startQueuePresence } from './queue-presence-wiring.js';
 import { digestPresenceAuthenticator, PresenceServer } from '../presence/server/index.js';
 import type { RouterApp } from '../router/app.js';
 import { staticEntryPoints } from '../router/model/entry-points.js';
+import { startRecords } from './records-wiring.js';
+import type { RecordsRuntime } from './records-wiring.js';
 import type { Clock } from '../sip-engine/util/clock.js';
 import { systemClock } from '../sip-engine/util/clock.js';
 import { idleActivity } from './activity.js';
@@ -94,6 +96,8 @@ interface Context {
   metrics: Metrics;
   /** Gateway admission (`gateways.service.admitInvite`), health and outbound plan, once started. */
   gateways?: RunningGateways;
+  /** Call records, queue board and their metrics and routes (records-wiring.ts), once started. */
+  records?: RecordsRuntime;
 }
 
 interface Parts {
@@ -173,6 +177,7 @@ async function assemble(ctx: Context): Promise<Parts> {
   readiness.register('bus', busCheck(bus));
   const directory = await step(ctx, 'agents', () => startDirectory(ctx, storage, bus));
   const agentState = startAgentState(ctx, storage, bus, directory);
+  ctx.records = startRecords({ ...ctx, storage, bus });
   ctx.gateways = await step(ctx, 'gateways', () => startGatewayService(ctx, storage, bus));
   const engine = await step(ctx, 'sip-engine', () => startEmbeddedEngine(cfg));
   if (engine) hooks['stop-engine'] = () => engine.stop();
@@ -379,6 +384,7 @@ async function startHttp(
   if (ctx.gateways) registerGatewayRoutes(app, ctx.gateways);
   registerAgentRoutes(app, directory);
   registerAgentStateRoutes(app, agentState);
+  ctx.records?.registerRoutes(app);
   ctx.hooks['close-http'] = () => app.close();
   return listenHttp(app, cfg);
 }

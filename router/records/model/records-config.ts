@@ -82,3 +82,12 @@ export function recordsConfigIssues(cfg: RecordsConfig, queueIds: readonly strin
 export function serviceLevelSeconds(cfg: Pick<RecordsConfig, 'serviceLevelSeconds' | 'serviceLevelByQueue'>) {
   return (queueId: string): number => cfg.serviceLevelByQueue[queueId] ?? cfg.serviceLevelSeconds;
 }
+
+/** The same issues for the whole configuration, with paths from its root (config/semantics.ts). */
+export function recordsSectionIssues(cfg: {
+  records: RecordsConfig;
+  queues: readonly { id: string }[];
+}): RecordsConfigIssue[] {
+  const ids = cfg.queues.map((q) => q.id);
+  return recordsConfigIssues(cfg.records, ids).map((i) => ({ ...i, path: `/records${i.path}` }));
+}
