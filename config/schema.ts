@@ -9,6 +9,8 @@ import { HOST_PORT_PATTERN, ID_PATTERN, item, NamedItem, oneOf, Port, section } 
 import { SipSection } from './schema-sip.js';
 import { QueuePresenceSection } from '../presence/queue-presence/config-schema.js';
 import { AgentConfigItem } from '../router/agents/model/agent-schema.js';
+import { QueueSpec } from '../router/queues/model/queue-schema.js';
+import { EntryPointItem } from '../router/calls/model/entry-point-schema.js';
 import { GatewaySpec } from '../gateways/model/gateway-schema.js';
 import { RecordsSection } from '../router/records/model/records-config.js';
 
@@ -125,7 +127,14 @@ export const ConfigSchema = Type.Object(
       default: [],
       description: 'Trunks calls arrive on and leave through (gateways/model/gateway-schema.ts)',
     }),
-    queues: list('Call queues'),
+    queues: Type.Array(QueueSpec, {
+      default: [],
+      description: 'Call queues (router/queues/model/queue-schema.ts)',
+    }),
+    entryPoints: Type.Array(EntryPointItem, {
+      default: [],
+      description: 'Dialled number → queue or agent (router/calls/model/entry-point-schema.ts)',
+    }),
     agents: Type.Array(AgentConfigItem, {
       default: [],
       description: 'Agents (router/agents/model/agent-schema.ts)',

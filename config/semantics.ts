@@ -4,6 +4,7 @@
  */
 import { gatewayIssues } from '../gateways/model/gateway-issues.js';
 import type { ConfigIssue } from './errors.js';
+import { callIssues } from './semantics-calls.js';
 import type { ConfigData } from './schema.js';
 import { recordsSectionIssues } from '../router/records/model/records-config.js';
 
@@ -18,6 +19,7 @@ export function semanticIssues(cfg: ConfigData): ConfigIssue[] {
     ...presenceIssues(cfg),
     ...tokenIssues(cfg),
     ...duplicateIds(cfg),
+    ...callIssues(cfg),
     ...gatewayConfigIssues(cfg),
     ...recordsSectionIssues(cfg),
   ];

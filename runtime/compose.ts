@@ -40,7 +40,7 @@ import { startPresenceBridge } from './presence-bridge.js';
 import { startQueuePresence } from './queue-presence-wiring.js';
 import { digestPresenceAuthenticator, PresenceServer } from '../presence/server/index.js';
 import type { RouterApp } from '../router/app.js';
-import { staticEntryPoints } from '../router/model/entry-points.js';
+import { startCalls } from './calls-wiring.js';
 import { startRecords } from './records-wiring.js';
 import type { RecordsRuntime } from './records-wiring.js';
 import type { Clock } from '../sip-engine/util/clock.js';
@@ -89,6 +89,8 @@ interface Context {
   logger: Logger;
   clock: Clock;
   activity: RouterActivity;
+  /** Set once call control runs: the agent machine ended a reservation by itself. */
+  revokeOffer?: (agentId: string, offerId: string) => void;
   hooks: ShutdownHooks;
   readiness: Readiness;
   version: string;
@@ -237,7 +239,21 @@ async function startRouter(
   }
   ctx.hooks['disconnect-sip'] = () => link.disconnect(); // replaced below once the app is registered
   ctx.readiness.register('sip', sipCheck(link));
-  const app = registerRouterApp(link.srfs, { lookup: staticEntryPoints(new Map()), log });
+  const calls = await startCalls({
+    ...ctx,
+    storage: announce.storage,
+    bus: announce.bus,
+    directory,
+    agentState,
+  });
+  ctx.activity = calls.activity(ctx.activity);
+  ctx.revokeOffer = (agentId, offerId) => calls.coordinator.revokeOffer(agentId, offerId);
+  const closeCalls = ctx.hooks['drain-bus'];
+  ctx.hooks['drain-bus'] = async () => {
+    calls.close();
+    await closeCalls?.();
+  };
+  const app = registerRouterApp(link.srfs, { lookup: calls.lookup, log, startCall: calls.startCall });
   if (link.srfs[0]) ctx.gateways?.startHealthChecks(link.srfs[0]);
   // Not ready once shutdown stops admitting, so load balancers and probes move on first.
   ctx.readiness.register('admission', () => {
@@ -347,6 +363,7 @@ function startAgentState(
     bus,
     store: createTransitionStore(storage.db),
     logger,
+    onRevokeOffer: (agentId, offerId) => ctx.revokeOffer?.(agentId, offerId),
     lookup: async (id) => {
       try {
         return toAgentConfig(await directory.get(id));

@@ -62,6 +62,11 @@ export class AgentStateService {
     });
   }
 
+  /** The agent's machine state (after queued events), or undefined when no such agent exists. */
+  snapshot(agentId: string): Promise<Agent | undefined> {
+    return this.#queue.run(agentId, async () => (await this.#entry(agentId))?.agent);
+  }
+
   /** Records the presence document's gist for the view (availability itself is a `presence-changed` event). */
   setPresenceDetail(agentId: string, detail: PresenceDetail): Promise<boolean> {
     return this.#queue.run(agentId, async () => {

@@ -1,0 +1,110 @@
+/**
+ * Wiring of inbound call control (issue 5) for the composition root: the call coordinator over the
+ * agent state service, the directory's skills and personal customers, the registrar's bindings
+ * (an agent's devices), and the bus; the INVITE handler's entry points, gateway admission seam
+ * and call-control step; the drain phase's view of calls in progress.
+ */
+import type { PatchbayConfig } from '../config/index.js';
+import type { EventBus } from '../infra/bus/index.js';
+import type { DatabaseHandle } from '../infra/db/index.js';
+import type { Logger } from '../infra/telemetry/index.js';
+import type { AgentDirectory } from '../router/agents/agent-directory.js';
+import type { AgentStateService } from '../router/agent-state/index.js';
+import { CallCoordinator } from '../router/calls/call-coordinator.js';
+import type { AgentFacts } from '../router/calls/call-ports.js';
+import { entryPointTable } from '../router/calls/model/entry-point-schema.js';
+import { bindingTargets, createStartCall } from '../router/calls/sip/start-call.js';
+import type { ForkTarget } from '../router/calls/sip/fork.js';
+import { staticEntryPoints } from '../router/model/entry-points.js';
+import type { EntryPointLookup } from '../router/model/entry-points.js';
+import type { QueueSpecData } from '../router/queues/model/queue-schema.js';
+import type { AdmitInbound, StartCall } from '../router/sip/invite-handler.js';
+import { createBindingStore } from '../presence/registrar/index.js';
+import type { Clock } from '../sip-engine/util/clock.js';
+import type { RouterActivity } from './activity.js';
+
+export interface CallsWiring {
+  readonly coordinator: CallCoordinator;
+  readonly lookup: EntryPointLookup;
+  readonly startCall: StartCall;
+  /** Gateway admission; undefined: every source is accepted (no gateways configured). */
+  readonly admitInbound?: AdmitInbound;
+  /** The drain phase waits for calls in progress; `base` keeps the subscriptions part. */
+  activity(base: RouterActivity): RouterActivity;
+  close(): void;
+}
+
+export interface CallsWiringDeps {
+  readonly cfg: PatchbayConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly storage: DatabaseHandle;
+  readonly bus: EventBus;
+  readonly directory: AgentDirectory;
+  readonly agentState: AgentStateService;
+  readonly admitInbound?: AdmitInbound;
+  /** Spare number → outbound target (gateway selection); default: unreachable (503). */
+  readonly outboundUri?: (target: string) => ForkTarget | undefined;
+}
+
+async function loadFacts(
+  directory: AgentDirectory,
+  ids: readonly string[],
+): Promise<Map<string, AgentFacts>> {
+  const out = new Map<string, AgentFacts>();
+  for (const id of ids) {
+    try {
+      const a = await directory.get(id);
+      out.set(id, {
+        skills: new Map(a.skills.map((s) => [s.skill, s.level])),
+        personalCustomers: new Set(a.personalCustomers),
+      });
+    } catch {
+      // an agent deleted through the API: routed without skills
+    }
+  }
+  return out;
+}
+
+export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
+  const log = d.logger.child({ component: 'calls' });
+  const queues = d.cfg.queues as readonly QueueSpecData[];
+  const facts = await loadFacts(
+    d.directory,
+    d.cfg.agents.map((a) => a.id),
+  );
+  if (d.cfg.gateways.length === 0 && d.admitInbound === undefined) {
+    log.warn({}, 'no gateways configured: INVITEs are accepted from any source');
+  }
+  const coordinator = new CallCoordinator({
+    clock: d.clock,
+    bus: d.bus,
+    agents: d.agentState,
+    facts: (id) => facts.get(id),
+    queues,
+    log,
+  });
+  await coordinator.start();
+  const bindings = createBindingStore(d.storage.db);
+  const startCall = createStartCall({
+    coordinator,
+    log,
+    devicesOf: async (agentId) =>
+      bindingTargets(await bindings.listByAgent(agentId, d.clock.wallNow().getTime())),
+    outboundUri: d.outboundUri ?? (() => undefined),
+  });
+  return {
+    coordinator,
+    lookup: staticEntryPoints(entryPointTable(d.cfg.entryPoints)),
+    startCall,
+    ...(d.admitInbound ? { admitInbound: d.admitInbound } : {}),
+    activity: (base) => ({
+      activeCalls: () => coordinator.activeCalls() + base.activeCalls(),
+      whenCallsIdle: async () => {
+        await Promise.all([coordinator.whenIdle(), base.whenCallsIdle()]);
+      },
+      terminateSubscriptions: () => base.terminateSubscriptions(),
+    }),
+    close: () => coordinator.close(),
+  };
+}
