@@ -31,6 +31,7 @@ import type {
 import { newCall, transitionCall, waitMs } from './model/call.js';
 import type { CallEvent, HungUpBy } from './model/call.js';
 import { OfferRunner } from './offer-runner.js';
+import { overflowToNumbers } from './overflow.js';
 import { QueueBook } from './queue-book.js';
 import type { QueueSpecData } from '../queues/model/queue-schema.js';
 import { queueSnapshot } from './queue-snapshot.js';
@@ -119,18 +120,7 @@ export class CallCoordinator implements CallEventsSink {
       ...(onFinish ? { onFinish } : {}),
     };
     this.#calls.set(info.callId, live);
-    this.#pub.publish('callArrived', {
-      callId: info.callId,
-      sipCallId: info.sipCallId,
-      ...(info.gatewayId !== undefined ? { gatewayId: info.gatewayId } : {}),
-      caller: info.caller,
-      callerRestricted: info.callerRestricted,
-      dialled: info.dialled,
-      entry:
-        info.entry.kind === 'queue'
-          ? { kind: 'queue', id: info.entry.queueId }
-          : { kind: 'agent', id: info.entry.agentId },
-    });
+    this.#pub.arrived(info);
     const admission = admit(spec, this.#entries(), this.#book.routingAgents(), now);
     if (!admission.admitted) {
       this.#act(live, admission.action, admission.cause === 'full' ? 'full' : 'refused');
@@ -265,17 +255,7 @@ export class CallCoordinator implements CallEventsSink {
   #finish(live: LiveCall): void {
     live.waitTimer?.cancel();
     this.#calls.delete(live.call.id);
-    const { call } = live;
-    this.#pub.publish('callEnded', {
-      callId: call.id,
-      outcome: call.outcome ?? 'failed',
-      ...(call.status !== undefined ? { status: call.status } : {}),
-      ...(call.hungUpBy !== undefined ? { hungUpBy: call.hungUpBy } : {}),
-      ...(call.queueId !== undefined ? { queueId: call.queueId } : {}),
-      ...(call.agentId !== undefined ? { agentId: call.agentId } : {}),
-      waitMs: waitMs(call, this.#now()),
-      ...(live.talkMs !== undefined ? { talkMs: live.talkMs } : {}),
-    });
+    this.#pub.ended(live.call, waitMs(live.call, this.#now()), live.talkMs);
     live.onFinish?.();
     if (this.#calls.size === 0) for (const w of this.#idleWaiters.splice(0)) w();
   }
@@ -354,44 +334,11 @@ export class CallCoordinator implements CallEventsSink {
       if (spec) this.#join(live, spec, live.entry?.enteredMs ?? this.#now(), live.entry?.priority ?? 0);
       return;
     }
-    void this.#overflowToNumbers(live, target.numbers, fromQueue, waited);
-  }
-
-  async #overflowToNumbers(
-    live: LiveCall,
-    numbers: readonly string[],
-    queueId: string,
-    waited: number,
-  ): Promise<void> {
-    if (live.call.state === 'arriving') this.#move(live, { type: 'queued', queueId });
-    this.#move(live, { type: 'overflow', target: numbers.join(',') });
-    live.waitTimer?.cancel();
-    this.#pub.publish('callOverflowed', {
-      callId: live.call.id,
-      queueId,
-      target: numbers.join(','),
-      waitMs: waited,
+    void overflowToNumbers(live, target.numbers, fromQueue, waited, {
+      move: (l, e) => this.#move(l, e),
+      pub: this.#pub,
+      now: () => this.#now(),
+      changed: (l) => this.#changed(l),
     });
-    live.offers.set('overflow', {
-      offerId: 'overflow',
-      agentId: '',
-      startedMs: this.#now(),
-      personalManager: false,
-    });
-    const r = await live.control.overflow(numbers);
-    live.offers.delete('overflow');
-    if (r.answered && live.call.state === 'overflowing') {
-      this.#move(live, { type: 'overflow-answered' });
-      this.#pub.publish('callAnswered', {
-        callId: live.call.id,
-        overflowTarget: r.target,
-        queueId,
-        waitMs: waited,
-      });
-    } else if (live.call.state === 'overflowing') {
-      this.#move(live, { type: 'overflow-failed', status: r.status });
-      live.control.reject(r.status >= 400 ? r.status : 480);
-    }
-    this.#changed(live);
   }
 }
