@@ -3,8 +3,10 @@
  * presence URIs (queues' `presence` field, `presence.queuePresence.services`), fed by the bus
  * (queue.state and call events). Embedded presence mode: a SUBSCRIBE route of the presence server
  * (one SUBSCRIBE handler per srf). External mode: patchbay still answers SUBSCRIBEs to queue URIs
- * itself (its own srf.subscribe handler; anything else gets 404/481). Watchers get
- * `terminated;reason=deactivated` in the terminate-subscriptions phase.
+ * itself (its own srf.subscribe handler; anything else gets 404/481) and PUBLISHes every queue
+ * document to the external presence server (RFC 3903), so customers subscribing there see it too.
+ * Watchers get `terminated;reason=deactivated` and publications are removed (Expires: 0) in the
+ * terminate-subscriptions phase.
  */
 import type { PatchbayConfig } from '../config/index.js';
 import type { Srf } from '../infra/drachtio/srf-connection.js';
@@ -22,7 +24,13 @@ import {
   srfNotifyChannels,
 } from '../presence/server/index.js';
 import type { Authenticator, PresenceServer } from '../presence/server/index.js';
-import { feedQueuePresence, QueuePresence, queueSubscribeRoute } from '../presence/queue-presence/index.js';
+import {
+  feedQueuePresence,
+  QueuePresence,
+  QueuePublications,
+  queueSubscribeRoute,
+  srfPublishChannel,
+} from '../presence/queue-presence/index.js';
 import type { AgentDirectory } from '../router/agents/agent-directory.js';
 import type { Clock } from '../sip-engine/util/clock.js';
 import type { ShutdownHooks } from './shutdown.js';
@@ -53,6 +61,29 @@ async function directoryAuthenticator(d: QueuePresenceWiringDeps): Promise<Authe
   return digestPresenceAuthenticator(digest, { ha1Of }, domain);
 }
 
+/** External presence mode with a server: PUBLISH every presence URI's document there. */
+function startPublications(
+  d: QueuePresenceWiringDeps,
+  presence: QueuePresence,
+  log: Logger,
+): QueuePublications | undefined {
+  const server = d.cfg.presence.server;
+  const srf = d.srfs[0];
+  if (d.presenceServer || server === undefined || srf === undefined) return undefined;
+  const publications = new QueuePublications({
+    presence,
+    channelFor: (uri) => srfPublishChannel(srf, { uri, server }),
+    expiresS: d.cfg.presence.queuePresence.publishExpiresS,
+    minIntervalMs: d.cfg.presence.queuePresence.minIntervalS * 1000,
+    closeWaitMs: 400,
+    clock: d.clock,
+    log,
+  });
+  publications.start();
+  log.info({ server, uris: publications.uris() }, 'publishing queue presence');
+  return publications;
+}
+
 export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<QueuePresence> {
   const log = componentLogger(d.logger, 'queue-presence');
   const section = d.cfg.presence.queuePresence;
@@ -75,10 +106,14 @@ export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<Qu
   });
   if (d.presenceServer) d.presenceServer.addSubscribeRoute(route);
   else for (const srf of d.srfs) srf.subscribe(dispatchSubscribe(srf, () => [route], notServedHandler));
+  const publications = startPublications(d, presence, log);
   const terminate = d.hooks['terminate-subscriptions'];
   d.hooks['terminate-subscriptions'] = async () => {
     stopFeed();
-    await presence.close(); // RFC 6665 §4.2.2: deactivated, while SIP is still up
+    await Promise.all([
+      presence.close(), // RFC 6665 §4.2.2: deactivated, while SIP is still up
+      publications?.close(), // RFC 3903 §4.5: Expires: 0 (each wait bounded: the phase has 1 s)
+    ]);
     await terminate?.();
   };
   log.info(

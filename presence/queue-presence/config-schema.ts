@@ -79,6 +79,13 @@ export const QueuePresenceSection = section({
     default: 5,
     description: 'Least time between two NOTIFYs of one subscription (RFC 6446); watchers may ask for more',
   }),
+  publishExpiresS: Type.Integer({
+    minimum: 60,
+    maximum: 86400,
+    default: 3600,
+    description:
+      'External presence mode: Expires of the PUBLISHes of queue documents to the presence server (RFC 3903), refreshed before it runs out',
+  }),
   services: Type.Array(PresenceServiceSpec, {
     default: [],
     description: 'Groups of queues with presence URIs of their own',

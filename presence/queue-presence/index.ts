@@ -2,6 +2,17 @@
 export { QueuePresence, variantOf } from './queue-presence.js';
 export type { QueuePresenceOptions } from './queue-presence.js';
 export { feedQueuePresence } from './bus-feed.js';
+export { QueuePublications } from './queue-publications.js';
+export type { QueuePublicationsOptions } from './queue-publications.js';
+export { QueuePublisher } from './model/queue-publisher.js';
+export type { QueuePublisherView } from './model/queue-publisher.js';
+export type {
+  PublishAnswer,
+  PublishChannel,
+  PublishRequest,
+  PublicationState,
+} from './model/publication-state.js';
+export { srfPublishChannel } from './sip/srf-publish-channel.js';
 export { queueSubscribeRoute, claimsQueueSubscribe } from './sip/queue-subscribe-handler.js';
 export type { QueueSubscribeRouteDeps } from './sip/queue-subscribe-handler.js';
 export { QueuePresenceSection, QueuePresenceSpec, PresenceServiceSpec } from './config-schema.js';

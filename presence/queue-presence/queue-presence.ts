@@ -51,6 +51,7 @@ export class QueuePresence {
   readonly #versions = new Map<string, number>();
   readonly #cache = new Map<string, { version: number; content: NotifyContent }>();
   readonly #hoursOpen = new Map<string, boolean>();
+  readonly #listeners = new Set<(resourceId: string) => void>();
   #tick: TimerHandle | undefined;
   #closed = false;
 
@@ -72,6 +73,17 @@ export class QueuePresence {
   resourceForUser(user: string): PresenceResource | undefined {
     const id = this.#table.byUser.get(user);
     return id === undefined ? undefined : this.#table.resources.get(id);
+  }
+
+  /** Every presence resource (queues and services with presence URIs). */
+  resources(): PresenceResource[] {
+    return [...this.#table.resources.values()];
+  }
+
+  /** Hears every possible change of a resource's document (e.g. to PUBLISH it, RFC 3903). */
+  onChange(listener: (resourceId: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   /** A `queue.state` event (the coordinator's view is authoritative over the opening hours). */
@@ -184,5 +196,6 @@ export class QueuePresence {
   #touch(resourceId: string): void {
     this.#versions.set(resourceId, (this.#versions.get(resourceId) ?? 0) + 1);
     this.notifier.changed(resourceId);
+    for (const listener of this.#listeners) listener(resourceId);
   }
 }

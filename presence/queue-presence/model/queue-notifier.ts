@@ -62,7 +62,6 @@ export interface QueueNotifierOptions {
 
 interface Sub {
   readonly p: QueueSubscriptionParams;
-  readonly log: PresenceLogger;
   state: QueueSubscriptionState;
   reason: TerminationReason;
   expiresAtMs: number;
@@ -97,7 +96,6 @@ export class QueueNotifier {
       throw new QueuePresenceError('invalid-argument', `subscription ${p.key} exists`);
     const sub: Sub = {
       p,
-      log: this.#log.child({ subscription: p.key, resource: p.resource }),
       state: p.blocked === true ? 'pending' : 'active',
       reason: 'timeout',
       expiresAtMs: 0,
@@ -189,6 +187,11 @@ export class QueueNotifier {
     for (const sub of [...this.#subs.values()]) this.#end(sub, 'final-notify-done');
   }
 
+  /** A child logger made only when there is something to log (thousands of watchers). */
+  #logOf(sub: Sub): PresenceLogger {
+    return this.#log.child({ subscription: sub.p.key, resource: sub.p.resource });
+  }
+
   #arm(sub: Sub, expiresS: number): void {
     sub.expiry?.cancel();
     sub.expiresAtMs = this.#o.clock.now() + expiresS * 1000;
@@ -217,7 +220,7 @@ export class QueueNotifier {
     if (this.#subs.get(sub.p.key) === sub) this.#subs.delete(sub.p.key);
     this.#byResource.get(sub.p.resource)?.delete(sub);
     if (this.#byResource.get(sub.p.resource)?.size === 0) this.#byResource.delete(sub.p.resource);
-    sub.log.debug(
+    this.#logOf(sub).debug(
       { cause: event, reason: sub.reason, notifications: sub.notifications },
       'subscription ended',
     );
@@ -266,7 +269,7 @@ export class QueueNotifier {
     const sending = sub.p.channel.send(message).then(
       (result) => this.#answered(sub, result, final),
       (err: unknown) => {
-        sub.log.warn({ err }, 'NOTIFY could not be sent');
+        this.#logOf(sub).warn({ err }, 'NOTIFY could not be sent');
         this.#answered(sub, { kind: 'gone' }, final);
       },
     );
@@ -279,7 +282,7 @@ export class QueueNotifier {
     if (sub.state === 'terminated') return;
     if (result.kind === 'gone') return this.#end(sub, 'notify-gone');
     if (final) return this.#end(sub, 'final-notify-done');
-    if (result.kind === 'failed') sub.log.warn({ status: result.status }, 'NOTIFY failed');
+    if (result.kind === 'failed') this.#logOf(sub).warn({ status: result.status }, 'NOTIFY failed');
     // RFC 5025 polite block: the pending NOTIFY is answered; now the rejection.
     if (sub.state === 'pending') return this.#terminate(sub, 'reject');
     if (sub.again || sub.p.plan.maxIntervalMs !== undefined) this.#pump(sub);

@@ -1,7 +1,8 @@
 /**
  * A customer's SIP client for the tests, as a drachtio-srf UAC app on a second engine: SUBSCRIBEs
  * to a queue presence URI, records every NOTIFY (Subscription-State, SIP-ETag, body) and answers it
- * 200; refreshes (optionally conditional, RFC 5839) and unsubscribes in the dialog.
+ * 200; refreshes (optionally conditional, RFC 5839) and unsubscribes in the dialog. The benchmark
+ * (bench/lib/queue-watchers.ts) runs thousands of them, counting NOTIFYs without keeping them.
  */
 import type { Srf } from '../../../test-support/srf-app.js';
 import { waitFor } from '../../../test-support/wait.js';
@@ -31,13 +32,17 @@ const headerOf = (m: Msg, name: string): string | undefined => (m.has(name) ? m.
 
 export class QueueWatcher {
   readonly notifies: QueueNotify[] = [];
+  /** NOTIFYs received (also when they are not kept). */
+  received = 0;
   readonly #dialog: Srf.Dialog;
   readonly #event: string;
 
-  private constructor(dialog: Srf.Dialog, event: string) {
+  private constructor(dialog: Srf.Dialog, event: string, keep: boolean) {
     this.#dialog = dialog;
     this.#event = event;
     dialog.on('notify', (req, res) => {
+      this.received++;
+      if (!keep) return res.send(200);
       const m = req as unknown as Msg;
       this.notifies.push({
         state: headerOf(m, 'Subscription-State') ?? '',
@@ -59,6 +64,8 @@ export class QueueWatcher {
       event?: string;
       headers?: Record<string, string>;
       auth?: { username: string; password: string };
+      /** false: only count NOTIFYs (the benchmark's 10,000 watchers); default true. */
+      keepNotifies?: boolean;
     },
   ): Promise<QueueWatcher | number> {
     const event = opts.event ?? 'presence';
@@ -72,7 +79,7 @@ export class QueueWatcher {
         ...(opts.auth ? { auth: opts.auth } : {}),
       };
       create(opts.uri, uac, {}, (err, dialog) => {
-        if (dialog) return resolve(new QueueWatcher(dialog, event));
+        if (dialog) return resolve(new QueueWatcher(dialog, event, opts.keepNotifies ?? true));
         const status = (err as { status?: unknown } | undefined)?.status;
         resolve(typeof status === 'number' ? status : 0);
       });

@@ -40,24 +40,31 @@ export function notifyResult(status: number): NotifyResult {
   return { kind: 'failed', status };
 }
 
+/**
+ * A channel keeps only what its NOTIFYs need (dialog id, Event, Contact, the socket), not the
+ * SUBSCRIBE itself: thousands of subscriptions must not each hold a parsed request.
+ */
 export function srfNotifyChannels(srf: Srf): NotifyChannelFactory {
   const request = srf.request.bind(srf) as unknown as InDialogRequest;
-  return (ctx) => ({
-    send: (message: NotifyMessage) =>
-      new Promise<NotifyResult>((resolve) => {
-        const headers: Record<string, string> = {
-          ...message.headers,
-          Event: ctx.event,
-          'Subscription-State': message.subscriptionState,
-        };
-        if (message.contentType !== '') headers['Content-Type'] = message.contentType;
-        if (ctx.contact !== undefined) headers.Contact = ctx.contact;
-        const opts = { method: 'NOTIFY' as const, stackDialogId: ctx.dialogId, headers, body: message.body };
-        const socket = (ctx.request as SrfRequest & { socket?: unknown }).socket;
-        request(socket, 'sip:placeholder', opts, (err, sent) => {
-          if (err || !sent) return resolve({ kind: 'gone' });
-          sent.on('response', (res) => resolve(notifyResult(res.status)));
-        });
-      }),
-  });
+  return (ctx) => {
+    const { dialogId, event, contact } = ctx;
+    const socket = (ctx.request as SrfRequest & { socket?: unknown }).socket;
+    return {
+      send: (message: NotifyMessage) =>
+        new Promise<NotifyResult>((resolve) => {
+          const headers: Record<string, string> = {
+            ...message.headers,
+            Event: event,
+            'Subscription-State': message.subscriptionState,
+          };
+          if (message.contentType !== '') headers['Content-Type'] = message.contentType;
+          if (contact !== undefined) headers.Contact = contact;
+          const opts = { method: 'NOTIFY' as const, stackDialogId: dialogId, headers, body: message.body };
+          request(socket, 'sip:placeholder', opts, (err, sent) => {
+            if (err || !sent) return resolve({ kind: 'gone' });
+            sent.on('response', (res) => resolve(notifyResult(res.status)));
+          });
+        }),
+    };
+  };
 }
