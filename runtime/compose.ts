@@ -38,7 +38,8 @@ import { nonceSecret, startRegistrar } from '../presence/registrar/start-registr
 import type { PresenceWatcher } from '../presence/watcher/index.js';
 import { startPresenceBridge } from './presence-bridge.js';
 import { startQueuePresence } from './queue-presence-wiring.js';
-import { digestPresenceAuthenticator, PresenceServer } from '../presence/server/index.js';
+import { digestPresenceAuthenticator, overlayFromCalls, PresenceServer } from '../presence/server/index.js';
+import { startCallState } from './call-state-wiring.js';
 import type { RouterApp } from '../router/app.js';
 import { startCalls } from './calls-wiring.js';
 import { startRecords } from './records-wiring.js';
@@ -223,7 +224,7 @@ async function startRouter(
       await registrar.stop();
       await closeDb?.();
     };
-    presence = await startPresence(ctx, announce.storage, directory, link.srfs);
+    presence = await startPresence(ctx, announce, directory, link.srfs);
   } else if (ctx.cfg.presence.server !== undefined && link.srfs[0]) {
     // External presence server: availability follows the agents' published presence.
     watcher = await startPresenceBridge({
@@ -285,11 +286,14 @@ async function startRouter(
  */
 async function startPresence(
   ctx: Context,
-  storage: DatabaseHandle,
+  { storage, bus }: { storage: DatabaseHandle; bus: EventBus },
   directory: AgentDirectory,
   srfs: readonly Srf[],
 ): Promise<PresenceServer> {
   const domain = ctx.cfg.presence.domain;
+  // Busy lamps (RFC 4235) and on-the-phone (RFC 4480) follow the calls on the bus.
+  const log = componentLogger(ctx.logger, 'presence');
+  const calls = await startCallState({ bus, directory, domain, clock: ctx.clock, hooks: ctx.hooks, log });
   // RFC 8760 §3 prefers SHA-256, but the presence server's 401 carries only its first challenge
   // (presence/server/sip/sip-reply.ts) and sip.js, srf and baresip 1.0 digest with MD5 only: MD5 first.
   const digest = new DigestAuthenticator({
@@ -304,7 +308,9 @@ async function startPresence(
     clock: ctx.clock,
     authenticator: digestPresenceAuthenticator(digest, credentials, domain),
     directory: { isPresentity: async (aor) => (await directory.agentForAor(aor)) !== undefined },
-    log: componentLogger(ctx.logger, 'presence'),
+    calls,
+    overlay: overlayFromCalls(calls),
+    log,
   });
   for (const srf of srfs) server.attach(srf);
   return server;
