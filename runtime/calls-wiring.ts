@@ -1,8 +1,10 @@
 /**
  * Wiring of inbound call control (issue 5) for the composition root: the call coordinator over the
  * agent state service, the directory's skills and personal customers, the registrar's bindings
- * (an agent's devices), and the bus; the INVITE handler's entry points, gateway admission seam
- * and call-control step; the drain phase's view of calls in progress.
+ * (an agent's devices), and the bus; the INVITE handler's entry points, gateway admission
+ * (`srfAdmitInbound(gateways.service)`: with no gateway at all — config and database — every
+ * source is admitted and the gateway service warns once) and call-control step, with overflow
+ * dialled through the gateways' outbound plan; the drain phase's view of calls in progress.
  */
 import type { PatchbayConfig } from '../config/index.js';
 import type { EventBus } from '../infra/bus/index.js';
@@ -14,7 +16,9 @@ import { CallCoordinator } from '../router/calls/call-coordinator.js';
 import type { AgentFacts } from '../router/calls/call-ports.js';
 import { entryPointTable } from '../router/calls/model/entry-point-schema.js';
 import { bindingTargets, createStartCall } from '../router/calls/sip/start-call.js';
-import type { ForkTarget } from '../router/calls/sip/fork.js';
+import { noDialOut } from '../router/calls/sip/dial-out.js';
+import type { DialOut } from '../router/calls/sip/dial-out.js';
+import { srfAdmitInbound } from '../gateways/index.js';
 import { staticEntryPoints } from '../router/model/entry-points.js';
 import type { EntryPointLookup } from '../router/model/entry-points.js';
 import type { QueueSpecData } from '../router/queues/model/queue-schema.js';
@@ -22,12 +26,18 @@ import type { AdmitInbound, StartCall } from '../router/sip/invite-handler.js';
 import { createBindingStore } from '../presence/registrar/index.js';
 import type { Clock } from '../sip-engine/util/clock.js';
 import type { RouterActivity } from './activity.js';
+import type { RunningGateways } from './gateways-wiring.js';
+import { overflowDialer } from './overflow-dialer.js';
+import { startHoldMedia } from './hold-media-wiring.js';
+
+/** One overflow attempt rings this long before it is CANCELled and the next gateway tried. */
+const OVERFLOW_ATTEMPT_TIMEOUT_MS = 30_000;
 
 export interface CallsWiring {
   readonly coordinator: CallCoordinator;
   readonly lookup: EntryPointLookup;
   readonly startCall: StartCall;
-  /** Gateway admission; undefined: every source is accepted (no gateways configured). */
+  /** Gateway admission; undefined without a gateway service (every source accepted). */
   readonly admitInbound?: AdmitInbound;
   /** The drain phase waits for calls in progress; `base` keeps the subscriptions part. */
   activity(base: RouterActivity): RouterActivity;
@@ -42,9 +52,10 @@ export interface CallsWiringDeps {
   readonly bus: EventBus;
   readonly directory: AgentDirectory;
   readonly agentState: AgentStateService;
-  readonly admitInbound?: AdmitInbound;
-  /** Spare number → outbound target (gateway selection); default: unreachable (503). */
-  readonly outboundUri?: (target: string) => ForkTarget | undefined;
+  /** Inbound admission and the outbound plan; absent: any source, overflow unreachable (503). */
+  readonly gateways?: RunningGateways;
+  /** Overrides the overflow dialer (default: through `gateways`). */
+  readonly dialOut?: DialOut;
 }
 
 async function loadFacts(
@@ -73,9 +84,6 @@ export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
     d.directory,
     d.cfg.agents.map((a) => a.id),
   );
-  if (d.cfg.gateways.length === 0 && d.admitInbound === undefined) {
-    log.warn({}, 'no gateways configured: INVITEs are accepted from any source');
-  }
   const coordinator = new CallCoordinator({
     clock: d.clock,
     bus: d.bus,
@@ -85,19 +93,23 @@ export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
     log,
   });
   await coordinator.start();
+  const service = d.gateways?.service;
+  const hold = await startHoldMedia({ ...d, coordinator, log });
   const bindings = createBindingStore(d.storage.db);
   const startCall = createStartCall({
     coordinator,
     log,
     devicesOf: async (agentId) =>
       bindingTargets(await bindings.listByAgent(agentId, d.clock.wallNow().getTime())),
-    outboundUri: d.outboundUri ?? (() => undefined),
+    dialOut: d.dialOut ?? (service ? overflowDialer(service, OVERFLOW_ATTEMPT_TIMEOUT_MS) : noDialOut),
+    ...(hold ? { holdOf: hold.holdOf } : {}),
   });
+  const admitInbound = service ? srfAdmitInbound(service) : undefined;
   return {
     coordinator,
     lookup: staticEntryPoints(entryPointTable(d.cfg.entryPoints)),
     startCall,
-    ...(d.admitInbound ? { admitInbound: d.admitInbound } : {}),
+    ...(admitInbound ? { admitInbound } : {}),
     activity: (base) => ({
       activeCalls: () => coordinator.activeCalls() + base.activeCalls(),
       whenCallsIdle: async () => {
@@ -105,6 +117,9 @@ export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
       },
       terminateSubscriptions: () => base.terminateSubscriptions(),
     }),
-    close: () => coordinator.close(),
+    close: () => {
+      coordinator.close();
+      hold?.close();
+    },
   };
 }

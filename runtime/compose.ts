@@ -254,7 +254,12 @@ async function startRouter(
     calls.close();
     await closeCalls?.();
   };
-  const app = registerRouterApp(link.srfs, { lookup: calls.lookup, log, startCall: calls.startCall });
+  const app = registerRouterApp(link.srfs, {
+    lookup: calls.lookup,
+    log,
+    startCall: calls.startCall,
+    ...(calls.admitInbound ? { admitInbound: calls.admitInbound } : {}),
+  });
   if (link.srfs[0]) ctx.gateways?.startHealthChecks(link.srfs[0]);
   // Not ready once shutdown stops admitting, so load balancers and probes move on first.
   ctx.readiness.register('admission', () => {

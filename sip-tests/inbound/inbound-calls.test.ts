@@ -4,10 +4,14 @@
  * (its scenario passes only on the exact message flow), the agents' states, and the bus events
  * of every call (call.arrived … call.ended) on the events WebSocket.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { describeResult, requireSipp } from '../harness/sipp.js';
 import { waitFor } from '../../test-support/wait.js';
 import { InboundWorld, types } from './inbound-world.js';
+
+const raceScenario = join(dirname(fileURLToPath(import.meta.url)), 'scenarios', 'uas-agent-race.xml');
 
 const sipp = requireSipp();
 if ('skip' in sipp) {
@@ -136,15 +140,18 @@ if ('skip' in sipp) {
   t.test('ring-all, both agents answer: one connected, the other leg BYEd, neither stuck', async (t) => {
     await Promise.all([w.waitState('a4', 'ready'), w.waitState('a5', 'ready')]);
     const from = w.events.length;
-    const d4 = await w.device('a4', 'uas-agent-answer');
-    const d5 = await w.device('a5', 'uas-agent-answer');
+    // Each answers after 500 ms unless CANCELled first: the loser's leg ends by BYE or by CANCEL.
+    const d4 = await w.device('a4', raceScenario);
+    const d5 = await w.device('a5', raceScenario);
     const caller = await w.caller('uac-invite-180-200', '4003');
     t.ok(caller.passed, `caller: ${describeResult(caller)}`);
-    const [r4, r5] = await Promise.all([d4.done, d5.done]);
-    t.ok(
-      r4.passed && r5.passed,
-      `both devices answered and got BYE: ${describeResult(r4)} / ${describeResult(r5)}`,
-    );
+    const results = await Promise.all([d4.done, d5.done]);
+    const clean = results.filter((r) => r.passed);
+    t.ok(clean.length >= 1, `the winner answered and got BYE: ${results.map(describeResult).join(' / ')}`);
+    // The loser is CANCELled: SIPp handles that unless the CANCEL lands in the instant between its
+    // ring timer and its own 200 (it then reports an "unexpected CANCEL" — still a CANCEL from us).
+    for (const r of results.filter((x) => !x.passed))
+      t.match(describeResult(r), /unexpected CANCEL/, 'the loser’s leg was CANCELled');
     const callId = await w.arrivedCall('4003', from);
     await w.ended(callId);
     const evs = w.callEvents(callId);
@@ -182,8 +189,11 @@ if ('skip' in sipp) {
     t.match((await w.ended(callId)).data, { outcome: 'rejected', status: 486 });
   });
 
-  t.test('no gateways configured: the warning is logged at start', (t) => {
-    t.ok(w.pb.logs().some((l) => l.msg === 'no gateways configured: INVITEs are accepted from any source'));
+  t.test('no gateway at all: every source admitted, the gateway service warned once', (t) => {
+    const warned = w.pb
+      .logs()
+      .filter((l) => /^no gateway configured: INVITEs from any source/.test(l.msg ?? ''));
+    t.equal(warned.length, 1, 'one warning for the whole run');
     t.end();
   });
 }

@@ -16,7 +16,7 @@ import { waitFor } from '../../test-support/wait.js';
 
 export const TOKEN = 'inbound-test-supervisor-token';
 export const AGENTS = ['a1', 'a2', 'a3', 'a4', 'a5'] as const;
-export type AgentId = (typeof AGENTS)[number];
+export type AgentId = string;
 const password = (id: string): string => `${id}-secret-password`;
 
 export interface Envelope {
@@ -24,24 +24,16 @@ export interface Envelope {
   data: Record<string, unknown>;
 }
 
-function yaml(p: { sip: number; admin: number; http: number }, dir: string): string {
-  const agents = AGENTS.map(
-    (id) =>
-      `  - { id: ${id}, name: Agent ${id}, aors: ["sip:${id}@127.0.0.1"], auth: { username: ${id}, password: ${password(id)} }, wrapUpSeconds: 1 }`,
-  );
-  return [
-    `node: { id: inbound-${process.pid} }`,
-    'sip:',
-    '  mode: embedded',
-    '  engine:',
-    `    contacts: [{ uri: "sip:127.0.0.1:${p.sip};transport=udp" }]`,
-    `    admin: { address: 127.0.0.1, port: ${p.admin}, secret: test-secret }`,
-    'presence: { mode: embedded, domain: 127.0.0.1, digestAlgorithms: [MD5] }',
-    `database: { path: ${dir}/pglite }`,
-    `http: { host: 127.0.0.1, port: ${p.http}, tokens: [{ token: ${TOKEN}, role: supervisor }] }`,
-    'log: { level: info }',
-    'agents:',
-    ...agents,
+/** The agents (with extra YAML fields each) and the queues/entryPoints/gateways sections. */
+export interface WorldSpec {
+  readonly agents: readonly { readonly id: string; readonly extra?: string }[];
+  /** Top-level YAML lines after `agents:` (queues, entryPoints, gateways...). */
+  readonly sections: readonly string[];
+}
+
+export const DEFAULT_SPEC: WorldSpec = {
+  agents: AGENTS.map((id) => ({ id })),
+  sections: [
     'queues:',
     '  - { id: basic, name: Basic, members: [{ agentId: a1 }] }',
     '  - { id: hunt, name: Hunt, ringTimeoutSeconds: 2, members: [{ agentId: a2, penalty: 0 }, { agentId: a3, penalty: 1 }] }',
@@ -58,6 +50,28 @@ function yaml(p: { sip: number; admin: number; http: number }, dir: string): str
     '  - { number: "4002", queue: ringing }',
     '  - { number: "4003", queue: all }',
     '  - { number: "4004", queue: closed }',
+  ],
+};
+
+function yaml(p: { sip: number; admin: number; http: number }, dir: string, spec: WorldSpec): string {
+  const agents = spec.agents.map(
+    ({ id, extra }) =>
+      `  - { id: ${id}, name: Agent ${id}, aors: ["sip:${id}@127.0.0.1"], auth: { username: ${id}, password: ${password(id)} }, wrapUpSeconds: 1${extra ? `, ${extra}` : ''} }`,
+  );
+  return [
+    `node: { id: inbound-${process.pid} }`,
+    'sip:',
+    '  mode: embedded',
+    '  engine:',
+    `    contacts: [{ uri: "sip:127.0.0.1:${p.sip};transport=udp" }]`,
+    `    admin: { address: 127.0.0.1, port: ${p.admin}, secret: test-secret }`,
+    'presence: { mode: embedded, domain: 127.0.0.1, digestAlgorithms: [MD5] }',
+    `database: { path: ${dir}/pglite }`,
+    `http: { host: 127.0.0.1, port: ${p.http}, tokens: [{ token: ${TOKEN}, role: supervisor }] }`,
+    'log: { level: info }',
+    'agents:',
+    ...agents,
+    ...spec.sections,
     '',
   ].join('\n');
 }
@@ -72,11 +86,11 @@ export class InboundWorld {
     readonly httpPort: number,
   ) {}
 
-  static async start(t: Test): Promise<InboundWorld> {
-    const [sip, admin, http, ...agentPorts] = await freePorts(3 + AGENTS.length);
+  static async start(t: Test, spec: WorldSpec = DEFAULT_SPEC): Promise<InboundWorld> {
+    const [sip, admin, http, ...agentPorts] = await freePorts(3 + spec.agents.length);
     if (sip === undefined || admin === undefined || http === undefined) throw new Error('no free ports');
     const dir = PatchbayProcess.tempDir();
-    const pb = PatchbayProcess.start(yaml({ sip, admin, http }, dir), { dir });
+    const pb = PatchbayProcess.start(yaml({ sip, admin, http }, dir, spec), { dir });
     t.teardown(async () => {
       // INBOUND_LOG=file keeps patchbay's output for a failed run.
       if (process.env.INBOUND_LOG) writeFileSync(process.env.INBOUND_LOG, pb.stdout + pb.stderr);
@@ -85,7 +99,7 @@ export class InboundWorld {
     await pb.waitForLog(/^patchbay started/, 120_000);
     await waitForHttpStatus(`http://127.0.0.1:${http}/health/ready`, 200, 60_000);
     const world = new InboundWorld(pb, sip, http);
-    AGENTS.forEach((id, i) => world.agentPorts.set(id, agentPorts[i] ?? 0));
+    spec.agents.forEach(({ id }, i) => world.agentPorts.set(id, agentPorts[i] ?? 0));
     await world.#openEvents(t);
     return world;
   }
@@ -130,14 +144,42 @@ export class InboundWorld {
     return startSipp({ scenario, localPort: this.agentPorts.get(id), calls, timeoutMs: 60_000 });
   }
 
-  caller(scenario: string, number: string): Promise<SippResult> {
+  /** A SIPp UAS on `port` (e.g. a gateway calls are sent to). */
+  deviceAt(port: number, scenario: string): Promise<SippProcess> {
+    return startSipp({ scenario, localPort: port, calls: 1, timeoutMs: 60_000 });
+  }
+
+  /** The gateway's calls in progress (GET /api/v1/gateways/:id status). */
+  async gatewayActiveCalls(id: string): Promise<number | undefined> {
+    const res = await fetch(`http://127.0.0.1:${this.httpPort}/api/v1/gateways/${id}`, {
+      headers: { authorization: `Bearer ${TOKEN}`, connection: 'close' },
+    });
+    const body = (await res.json()) as { status?: { activeCalls?: number } };
+    return body.status?.activeCalls;
+  }
+
+  caller(
+    scenario: string,
+    number: string,
+    from?: { localHost: string; localPort: number },
+  ): Promise<SippResult> {
+    return this.startCaller(scenario, number, from).then((p) => p.done);
+  }
+
+  /** A SIPp caller (from 127.0.0.1 unless `from` says otherwise) dialling `number`. */
+  startCaller(
+    scenario: string,
+    number: string,
+    from?: { localHost: string; localPort: number },
+  ): Promise<SippProcess> {
     return startSipp({
       scenario,
       remote: `127.0.0.1:${this.sipPort}`,
       service: number,
       calls: 1,
-      timeoutMs: 60_000,
-    }).then((p) => p.done);
+      timeoutMs: 90_000,
+      ...(from ?? {}),
+    });
   }
 
   async state(id: string): Promise<{ state: string; availability: string; devices: number }> {

@@ -2,19 +2,27 @@
  * Call control of one inbound call over drachtio-srf, as a B2BUA (thin: no routing rules here; the
  * coordinator decides, this carries it out). Implements {@link CallControl}:
  *
- *   queued      180 Ringing to the caller (RFC 3261 §21.1.2); with rtpengine the call would be
- *               answered and hold music played instead (the `onQueued` seam)
+ *   queued      180 Ringing to the caller (RFC 3261 §21.1.2); with rtpengine (`hold`) the caller
+ *               is answered instead, media anchored, hold music and announcements played
+ *               (anchored-caller.ts); agents are then offered rtpengine's SDP, and a refusal
+ *               after that answer is a BYE
  *   offer       INVITE every registered device of the agent in parallel (sip/fork.ts) with the
  *               caller's SDP offer, P-Asserted-Identity (RFC 3325 §9.1), the queue (X-Patchbay-Queue)
  *               and Alert-Info (RFC 3261 §20.4) for a distinctive ring; the first 2xx wins, the
  *               caller gets 200 with that SDP, every other leg is CANCELled or BYEd
  *   withdraw    CANCEL an offer's pending legs
- *   overflow    INVITE spare targets in turn (`outboundUri` is the seam for gateway selection)
+ *   overflow    dial spare targets in turn (`dialOut`: numbers through the gateways' failover plan,
+ *               SIP URIs directly); the first answer is bridged like an agent's
  *
  * The caller's CANCEL (RFC 3261 §9.2) or BYE ends every leg; a BYE from either side ends the other
  * leg (§15.1.1); re-INVITEs and UPDATEs pass through both ways (hold/resume, RFC 3264 §8.4).
  */
 import type { Srf, SrfDialog, SrfRequest, SrfResponse } from '../../../infra/drachtio/srf-connection.js';
+import type { DialOut } from './dial-out.js';
+import type { Clock } from '../../../sip-engine/util/clock.js';
+import type { WaitInfo } from '../policy/hold-announcement.js';
+import { AnchoredCaller } from './anchored-caller.js';
+import type { HoldMedia } from './media-call.js';
 import type {
   CallControl,
   CallEventsSink,
@@ -38,10 +46,14 @@ export interface InboundCallDeps {
   readonly log: CallLog;
   /** The agent's registered devices (registrar bindings). */
   readonly devicesOf: (agentId: string) => Promise<ForkTarget[]>;
-  /** A spare number → where to send it (gateway selection); undefined: cannot be reached. */
-  readonly outboundUri: (target: string) => ForkTarget | undefined;
-  /** Seam for rtpengine: answer and play hold music instead of ringback. */
-  readonly onQueued?: () => void;
+  /** Dials one overflow target (gateways or a SIP URI). */
+  readonly dialOut: DialOut;
+  /** rtpengine configured: answer the queued caller and play hold music instead of ringback. */
+  readonly hold?: {
+    readonly media: HoldMedia;
+    readonly waitOf: () => WaitInfo | undefined;
+    readonly clock: Clock;
+  };
 }
 
 type Phase = 'waiting' | 'connecting' | 'connected' | 'gone';
@@ -56,6 +68,11 @@ export class InboundCall implements CallControl {
   readonly #withdrawn = new Set<string>();
   #phase: Phase = 'waiting';
   #dialogs: { caller: SrfDialog; other: SrfDialog } | undefined;
+  /** With rtpengine: the caller answered while queued (undefined: anchoring failed, ringback). */
+  #anchored: Promise<AnchoredCaller | undefined> | undefined;
+  /** The overflow INVITE in flight (CANCELled if the caller leaves), and the answered one's slot. */
+  #dialling: SrfRequest | undefined;
+  #releaseOut: (() => void) | undefined;
 
   constructor(deps: InboundCallDeps) {
     this.#d = deps;
@@ -64,12 +81,17 @@ export class InboundCall implements CallControl {
   }
 
   queued(): void {
-    if (this.#d.onQueued) this.#d.onQueued();
+    if (this.#d.hold && this.#anchored === undefined) this.#anchored = this.#anchor(this.#d.hold);
     else if (!this.#d.res.finalResponseSent) this.#d.res.send(180);
   }
 
   reject(status: number, retryAfterS?: number): void {
-    if (this.#d.res.finalResponseSent || this.#phase === 'gone') return;
+    if (this.#phase === 'gone') return;
+    if (this.#d.res.finalResponseSent) {
+      // Answered while queued: a refusal is a BYE now (RFC 3261 §15).
+      if (this.#anchored && this.#phase === 'waiting') this.#endAnchored(true);
+      return;
+    }
     this.#phase = 'gone';
     const headers = retryAfterS !== undefined ? { 'Retry-After': String(retryAfterS) } : {};
     this.#d.res.send(status, { headers });
@@ -77,11 +99,12 @@ export class InboundCall implements CallControl {
 
   async offer(req: OfferRequest, onRinging: (devices: number) => void): Promise<OfferResult> {
     const targets = await this.#d.devicesOf(req.agentId);
+    const localSdp = await this.#offerSdp();
     if (this.#phase !== 'waiting') return { outcome: 'cancelled' };
     if (targets.length === 0) return { outcome: 'failed', failure: 'failed', status: 480 };
     const fork = new Fork(() => this.#claim(req.offerId));
     this.#forks.set(req.offerId, fork);
-    fork.start(this.#d.srf, targets, { localSdp: this.#d.req.body, headers: this.#offerHeaders(req) });
+    fork.start(this.#d.srf, targets, { localSdp, headers: this.#offerHeaders(req) });
     onRinging(targets.length);
     const end = await fork.settled;
     if (!end.won) {
@@ -105,27 +128,31 @@ export class InboundCall implements CallControl {
   async overflow(targets: readonly string[]): Promise<OverflowResult> {
     let status = 480;
     for (const target of targets) {
-      const where = this.#d.outboundUri(target);
-      if (where === undefined || this.#phase !== 'waiting') continue;
-      const fork = new Fork(() => this.#claim(`overflow:${target}`));
-      this.#forks.set(`overflow:${target}`, fork);
-      fork.start(this.#d.srf, [where], { localSdp: this.#d.req.body, headers: this.#identity() });
-      const end = await fork.settled;
-      if (end.won) {
-        const r = await this.#connect(`overflow:${target}`, end.dialog);
-        return { answered: r.outcome === 'answered', status: r.outcome === 'answered' ? 200 : 487, target };
+      if (this.#phase !== 'waiting') break;
+      const r = await this.#d.dialOut(this.#d.srf, target, {
+        sdp: this.#d.req.body,
+        headers: this.#identity(),
+        cbRequest: (req) => (this.#dialling = req),
+      });
+      this.#dialling = undefined;
+      if (r.kind === 'failed') {
+        status = r.status;
+        continue;
       }
-      this.#forks.delete(`overflow:${target}`);
-      status = end.status;
+      if (!this.#claim('overflow')) {
+        r.dialog.destroy(undefined, () => undefined); // the caller left as it answered (§15)
+        r.release();
+        break;
+      }
+      this.#releaseOut = () => r.release();
+      const c = await this.#connect('overflow', r.dialog);
+      return { answered: c.outcome === 'answered', status: c.outcome === 'answered' ? 200 : 487, target };
     }
-    return {
-      answered: false,
-      status: where503(targets, this.#d.outboundUri) ?? status,
-      target: targets.join(','),
-    };
+    return { answered: false, status: this.#phase === 'waiting' ? status : 487, target: targets.join(',') };
   }
 
   hangup(): void {
+    this.#endAnchored(false);
     if (!this.#dialogs) return;
     this.#dialogs.caller.destroy(undefined, () => undefined);
     this.#dialogs.other.destroy(undefined, () => undefined);
@@ -160,25 +187,76 @@ export class InboundCall implements CallControl {
     return true;
   }
 
+  /**
+   * With rtpengine: the caller is answered (200) with media anchored, the hold program plays to it
+   * (issue 5 item 4). If anchoring fails the caller hears ringback instead and agents get its SDP.
+   */
+  async #anchor(hold: NonNullable<InboundCallDeps['hold']>): Promise<AnchoredCaller | undefined> {
+    const { srf, req, res, log, callId } = this.#d;
+    try {
+      const a = await AnchoredCaller.answer({
+        srf,
+        req,
+        res,
+        log,
+        callId,
+        hold: hold.media,
+        waitOf: hold.waitOf,
+        clock: hold.clock,
+      });
+      a.dialog.on('destroy', () => {
+        void a.end(); // the caller's BYE (RFC 3261 §15.1.2), queued or bridged
+        this.#callerGone();
+      });
+      return a;
+    } catch (err) {
+      log.warn({ callId, err: String(err) }, 'media not anchored: ringback instead');
+      if (this.#phase === 'waiting' && !res.finalResponseSent) res.send(180);
+      return undefined;
+    }
+  }
+
+  /** What agents (and overflow targets) are offered: rtpengine's SDP, or the caller's own. */
+  async #offerSdp(): Promise<string> {
+    return (await this.#anchored)?.agentOffer ?? this.#d.req.body;
+  }
+
+  /** rtpengine forgets the call; `bye`: the caller answered while queued is hung up too. */
+  #endAnchored(bye: boolean): void {
+    if (bye) this.#phase = 'gone';
+    void this.#anchored?.then((a) => {
+      if (bye) a?.dialog.destroy(undefined, () => undefined);
+      return a?.end();
+    });
+  }
+
   /** The winning leg's answer goes to the caller (200 with its SDP); then the two are bridged. */
   async #connect(key: string, other: SrfDialog): Promise<OfferResult> {
+    const anchored = await this.#anchored;
     try {
-      const caller = await this.#d.srf.createUAS(this.#d.req, this.#d.res, { localSdp: other.remote.sdp });
+      const caller = anchored
+        ? await anchored.connect(other.remote.sdp).then(() => anchored.dialog)
+        : await this.#d.srf.createUAS(this.#d.req, this.#d.res, { localSdp: other.remote.sdp });
       if (this.#phase !== 'connecting') throw new Error('caller left while connecting');
       this.#phase = 'connected';
       this.#dialogs = { caller, other };
       bridge(caller, other, {
         onEnd: (by) => {
           this.#phase = 'gone';
+          void anchored?.end();
+          this.#releaseOut?.();
           this.#d.sink.hungUp(this.#d.callId, by);
         },
         log: this.#d.log,
         callId: this.#d.callId,
+        ...(anchored ? { media: anchored } : {}),
       });
       return { outcome: 'answered' };
     } catch (err) {
       this.#d.log.info({ callId: this.#d.callId, err: String(err) }, 'caller gone while connecting');
       other.destroy(undefined, () => undefined);
+      this.#releaseOut?.();
+      anchored?.dialog.destroy(undefined, () => undefined); // BYE: no agent to talk to
       this.#callerGone();
       return { outcome: 'cancelled' };
     } finally {
@@ -189,15 +267,9 @@ export class InboundCall implements CallControl {
   #callerGone(): void {
     if (this.#phase === 'gone' || this.#phase === 'connected') return;
     this.#phase = 'gone';
+    this.#endAnchored(false);
     for (const f of this.#forks.values()) f.cancel();
+    this.#dialling?.cancel(() => undefined); // RFC 3261 §9.1
     this.#d.sink.callerGone(this.#d.callId);
   }
-}
-
-/** Every target unreachable (no route): 503 (RFC 3261 §21.5.4). */
-function where503(
-  targets: readonly string[],
-  route: (t: string) => ForkTarget | undefined,
-): number | undefined {
-  return targets.every((t) => route(t) === undefined) ? 503 : undefined;
 }

@@ -7,14 +7,18 @@ import type { Srf } from '../../../infra/drachtio/srf-connection.js';
 import type { StartCall } from '../../sip/invite-handler.js';
 import type { CallLog } from '../call-ports.js';
 import type { CallCoordinator } from '../call-coordinator.js';
+import type { DialOut } from './dial-out.js';
 import type { ForkTarget } from './fork.js';
 import { InboundCall } from './inbound-call.js';
+import type { InboundCallDeps } from './inbound-call.js';
 
 export interface StartCallDeps {
   readonly coordinator: CallCoordinator;
   readonly devicesOf: (agentId: string) => Promise<ForkTarget[]>;
-  readonly outboundUri: (target: string) => ForkTarget | undefined;
+  readonly dialOut: DialOut;
   readonly log: CallLog;
+  /** rtpengine configured: what each call's hold program needs (else ringback). */
+  readonly holdOf?: (callId: string) => NonNullable<InboundCallDeps['hold']>;
 }
 
 export function createStartCall(deps: StartCallDeps): StartCall {
@@ -29,7 +33,8 @@ export function createStartCall(deps: StartCallDeps): StartCall {
       sink: deps.coordinator,
       log: deps.log,
       devicesOf: deps.devicesOf,
-      outboundUri: deps.outboundUri,
+      ...(deps.holdOf ? { hold: deps.holdOf(callId) } : {}),
+      dialOut: deps.dialOut,
     });
     const info = {
       callId,
