@@ -204,7 +204,11 @@ t.test('closed: refused at once with onClosed; nothing queued', async (t) => {
   t.same(sip.log, ['reject 403']);
   await endedEvent(w, id);
   t.same(topics(w, id), ['call.arrived', 'call.ended']);
-  t.match(w.calls.at(-1)?.data, { outcome: 'rejected', status: 403 });
+  t.match(
+    w.calls.at(-1)?.data,
+    { outcome: 'rejected', status: 403, queueId: 'q' },
+    'call.ended names the queue',
+  );
 });
 
 t.test('queue.state: published at start and when a caller waits', async (t) => {

@@ -123,7 +123,7 @@ export class CallCoordinator implements CallEventsSink {
     this.#pub.arrived(info);
     const admission = admit(spec, this.#entries(), this.#book.routingAgents(), now);
     if (!admission.admitted) {
-      this.#act(live, admission.action, admission.cause === 'full' ? 'full' : 'refused');
+      this.#act(live, admission.action, admission.cause === 'full' ? 'full' : 'refused', spec.id);
       const s = live.call.status;
       return s === undefined ? { accepted: true } : { accepted: false, status: s };
     }
@@ -307,21 +307,28 @@ export class CallCoordinator implements CallEventsSink {
   }
 
   /** Carries out a queue action: a refusal, or an overflow to another queue or to numbers. */
-  #act(live: LiveCall, action: QueueActionData, why: 'full' | 'refused' | 'max-wait'): void {
+  #act(
+    live: LiveCall,
+    action: QueueActionData,
+    why: 'full' | 'refused' | 'max-wait',
+    arrivalQueue?: string,
+  ): void {
     if (action.action === 'reject') {
       if (live.entry)
         this.#entryEvent(
           live,
           why === 'max-wait' ? { type: 'time-out' } : { type: 'reject', status: action.status },
         );
-      this.#move(live, { type: 'refused', status: action.status, timedOut: why === 'max-wait' });
+      const queueId = live.call.queueId ?? arrivalQueue;
+      const timedOut = why === 'max-wait';
+      this.#move(live, { type: 'refused', status: action.status, timedOut, ...(queueId ? { queueId } : {}) });
       live.control.reject(action.status, action.status === 503 ? (this.#deps.retryAfterS ?? 30) : undefined);
       this.#changed(live);
       return;
     }
     const target = action.target;
     const waited = waitMs(live.call, this.#now());
-    const fromQueue = live.entry?.queueId ?? live.call.queueId ?? '';
+    const fromQueue = live.entry?.queueId ?? live.call.queueId ?? arrivalQueue ?? '';
     if (live.entry) this.#entryEvent(live, { type: 'overflow', target });
     if ('queue' in target) {
       const spec = this.#queues.get(target.queue);

@@ -186,7 +186,7 @@ if ('skip' in sipp) {
     const caller = await w.caller('uac-invite-486', '4004');
     t.ok(caller.passed, `caller got 486: ${describeResult(caller)}`);
     const callId = await w.arrivedCall('4004', from);
-    t.match((await w.ended(callId)).data, { outcome: 'rejected', status: 486 });
+    t.match((await w.ended(callId)).data, { outcome: 'rejected', status: 486, queueId: 'closed' });
   });
 
   t.test('no gateway at all: every source admitted, the gateway service warned once', (t) => {

@@ -52,6 +52,18 @@ t.test('caller gone: abandoned before the answer, completed after', (t) => {
 
 t.test('refusals, time-out and overflow end with their outcome', (t) => {
   t.match(run([{ type: 'refused', status: 480 }]), { outcome: 'rejected', status: 480 });
+  t.match(run([{ type: 'refused', status: 486, queueId: 'closed' }]), {
+    outcome: 'rejected',
+    queueId: 'closed',
+  });
+  t.match(
+    run([
+      { type: 'queued', queueId: 'q' },
+      { type: 'refused', status: 408, timedOut: true, queueId: 'other' },
+    ]),
+    { queueId: 'q' },
+    'a queued call keeps the queue it waited in',
+  );
   t.match(
     run([
       { type: 'queued', queueId: 'q' },

@@ -44,7 +44,13 @@ export type CallEvent =
   | { readonly type: 'overflow'; readonly target: string }
   | { readonly type: 'overflow-answered' }
   | { readonly type: 'overflow-failed'; readonly status: number }
-  | { readonly type: 'refused'; readonly status: number; readonly timedOut?: boolean }
+  /** `queueId`: the queue that refused a call on arrival (it never joined one). */
+  | {
+      readonly type: 'refused';
+      readonly status: number;
+      readonly timedOut?: boolean;
+      readonly queueId?: string;
+    }
   | { readonly type: 'caller-gone' }
   | { readonly type: 'hangup'; readonly by: HungUpBy }
   | { readonly type: 'failed'; readonly status?: number };
@@ -100,6 +106,7 @@ function step(call: Call, e: CallEvent, nowMs: number): Call {
       return end(call, nowMs, e.timedOut === true ? 'timed-out' : 'rejected', {
         status: e.status,
         hungUpBy: 'system',
+        ...(call.queueId === undefined && e.queueId !== undefined ? { queueId: e.queueId } : {}),
       });
     case 'caller-gone':
       return call.state === 'connected'
