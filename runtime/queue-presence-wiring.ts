@@ -6,7 +6,8 @@
  * itself (its own srf.subscribe handler; anything else gets 404/481) and PUBLISHes every queue
  * document to the external presence server (RFC 3903), so customers subscribing there see it too.
  * Watchers get `terminated;reason=deactivated` and publications are removed (Expires: 0) in the
- * terminate-subscriptions phase.
+ * terminate-subscriptions phase. Subscriptions are stored (migration 0007): after a crash, the
+ * next start ends each in its dialog with `terminated;reason=deactivated`, so watchers re-subscribe.
  */
 import type { PatchbayConfig } from '../config/index.js';
 import type { Srf } from '../infra/drachtio/srf-connection.js';
@@ -25,12 +26,16 @@ import {
 } from '../presence/server/index.js';
 import type { Authenticator, PresenceServer } from '../presence/server/index.js';
 import {
+  createQueueSubscriptionStore,
+  endStoredSubscriptions,
   feedQueuePresence,
   QueuePresence,
   QueuePublications,
   queueSubscribeRoute,
   srfPublishChannel,
+  storedSubscriptions,
 } from '../presence/queue-presence/index.js';
+import type { StoredSubscriptions } from '../presence/queue-presence/index.js';
 import type { AgentDirectory } from '../router/agents/agent-directory.js';
 import type { Clock } from '../sip-engine/util/clock.js';
 import type { ShutdownHooks } from './shutdown.js';
@@ -84,9 +89,24 @@ function startPublications(
   return publications;
 }
 
+/**
+ * Stored subscriptions: the rows a crashed predecessor left are taken (before any new SUBSCRIBE
+ * is accepted) and each watcher is told `terminated;reason=deactivated` in its dialog.
+ */
+async function recoverSubscriptions(d: QueuePresenceWiringDeps, log: Logger): Promise<StoredSubscriptions> {
+  const store = createQueueSubscriptionStore(d.storage.db);
+  const left = await store.takeAll(d.cfg.node.id);
+  const srf = d.srfs[0];
+  if (left.length > 0 && srf !== undefined) {
+    void endStoredSubscriptions(srf, left, { nowMs: d.clock.wallNow().getTime(), log });
+  }
+  return storedSubscriptions({ store, nodeId: d.cfg.node.id, clock: d.clock, log });
+}
+
 export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<QueuePresence> {
   const log = componentLogger(d.logger, 'queue-presence');
   const section = d.cfg.presence.queuePresence;
+  const stored = await recoverSubscriptions(d, log);
   const presence = new QueuePresence({
     domain: d.cfg.presence.domain,
     queues: d.cfg.queues,
@@ -94,6 +114,7 @@ export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<Qu
     minIntervalS: section.minIntervalS,
     clock: d.clock,
     log,
+    subscriptionObserver: stored.observer,
   });
   const stopFeed = feedQueuePresence(d.bus, presence);
   const route = queueSubscribeRoute({
@@ -103,6 +124,7 @@ export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<Qu
     maxPerResource: 20_000,
     channels: (srf) => srfNotifyChannels(srf),
     log,
+    onAccepted: stored.onAccepted,
   });
   if (d.presenceServer) d.presenceServer.addSubscribeRoute(route);
   else for (const srf of d.srfs) srf.subscribe(dispatchSubscribe(srf, () => [route], notServedHandler));
@@ -110,10 +132,12 @@ export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<Qu
   const terminate = d.hooks['terminate-subscriptions'];
   d.hooks['terminate-subscriptions'] = async () => {
     stopFeed();
+    stored.closing();
     await Promise.all([
       presence.close(), // RFC 6665 §4.2.2: deactivated, while SIP is still up
       publications?.close(), // RFC 3903 §4.5: Expires: 0 (each wait bounded: the phase has 1 s)
     ]);
+    await stored.finish(); // every watcher was told: nothing to end at the next start
     await terminate?.();
   };
   log.info(

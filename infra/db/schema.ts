@@ -158,6 +158,26 @@ export interface GatewaysTable {
   updated_at: Date;
 }
 
+/** A customer's queue presence subscription (migration 0007, presence/queue-presence/store). */
+export interface QueueSubscriptionsTable {
+  key: string;
+  node_id: string;
+  resource: string;
+  watcher: string;
+  /** The Event header of the subscription's NOTIFYs (type and id). */
+  event: string;
+  call_id: string;
+  /** Our side: the To of the 200 (with our tag), used as the NOTIFY's From. */
+  local: string;
+  /** The watcher: the SUBSCRIBE's From (with its tag), used as the NOTIFY's To. */
+  remote: string;
+  local_contact: string | null;
+  remote_target: string;
+  /** Record-Route URIs of the SUBSCRIBE, in order (RFC 3261 §12.1.1). */
+  route_set: JsonColumn;
+  expires_at: Date;
+}
+
 export interface Database {
   node_events: NodeEventsTable;
   kv_settings: KvSettingsTable;
@@ -171,6 +191,7 @@ export interface Database {
   calls: CallsTable;
   call_offers: CallOffersTable;
   gateways: GatewaysTable;
+  queue_subscriptions: QueueSubscriptionsTable;
 }
 
 export type NodeEvent = Selectable<NodeEventsTable>;

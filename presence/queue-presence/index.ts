@@ -13,6 +13,14 @@ export type {
   PublicationState,
 } from './model/publication-state.js';
 export { srfPublishChannel } from './sip/srf-publish-channel.js';
+export { storedSubscriptions } from './stored-subscriptions.js';
+export type { StoredSubscriptions } from './stored-subscriptions.js';
+export { createQueueSubscriptionStore } from './store/subscription-store.js';
+export type { QueueSubscriptionStore } from './store/subscription-store.js';
+export { endStoredSubscriptions } from './sip/recover-subscriptions.js';
+export type { RecoveryReport } from './sip/recover-subscriptions.js';
+export { endingNotify } from './policy/stored-subscription.js';
+export type { StoredQueueSubscription } from './policy/stored-subscription.js';
 export { queueSubscribeRoute, claimsQueueSubscribe } from './sip/queue-subscribe-handler.js';
 export type { QueueSubscribeRouteDeps } from './sip/queue-subscribe-handler.js';
 export { QueuePresenceSection, QueuePresenceSpec, PresenceServiceSpec } from './config-schema.js';

@@ -11,7 +11,7 @@ import type { PresenceLogger } from '../server/ports.js';
 import { isOpen } from '../../router/queues/model/opening-hours.js';
 import { CallStats } from './model/call-stats.js';
 import { QueueNotifier } from './model/queue-notifier.js';
-import type { NotifyContent } from './model/queue-notifier.js';
+import type { NotifyContent, QueueSubscriptionObserver } from './model/queue-notifier.js';
 import { resourceTable } from './model/resources.js';
 import type { PresenceResource, QueueInput, ResourceTable, ServiceInput } from './model/resources.js';
 import type { OpeningHoursData } from '../../router/queues/model/queue-schema.js';
@@ -32,6 +32,8 @@ export interface QueuePresenceOptions {
   readonly log?: PresenceLogger;
   /** How often hours-only queues are re-evaluated (default 30 s). */
   readonly hoursTickMs?: number;
+  /** Hears refreshes and ends of subscriptions (stored subscriptions, wiring). */
+  readonly subscriptionObserver?: QueueSubscriptionObserver;
 }
 
 /** The variant string the notifier keys bodies by: the URI watched and the note language. */
@@ -65,6 +67,7 @@ export class QueuePresence {
       clock: o.clock,
       log: (o.log ?? silentLogger).child({ component: 'queue-presence' }),
       content: (resource, variant) => this.content(resource, variant),
+      ...(o.subscriptionObserver !== undefined ? { observer: o.subscriptionObserver } : {}),
     });
     this.#hoursTick();
   }

@@ -9,6 +9,7 @@ import * as m0003 from './0003_registrar_bindings.js';
 import * as m0004 from './0004_agent_state_transitions.js';
 import * as m0005 from './0005_call_records.js';
 import * as m0006 from './0006_gateways.js';
+import * as m0007 from './0007_queue_subscriptions.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_node_events_and_settings': m0001,
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_agent_state_transitions': m0004,
   '0005_call_records': m0005,
   '0006_gateways': m0006,
+  '0007_queue_subscriptions': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

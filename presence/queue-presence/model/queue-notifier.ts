@@ -52,8 +52,15 @@ export interface QueueSubscriptionView {
   readonly notifications: number;
 }
 
+/** Hears a subscription's refreshes and its end (e.g. to keep it in a database). */
+export interface QueueSubscriptionObserver {
+  refreshed(key: string, expiresS: number): void;
+  ended(key: string): void;
+}
+
 export interface QueueNotifierOptions {
   readonly clock: Clock;
+  readonly observer?: QueueSubscriptionObserver;
   readonly content: (resource: string, variant: string) => NotifyContent;
   readonly log?: PresenceLogger;
   /** How long a final NOTIFY may stay unanswered (default Timer F + margin, 40 s). */
@@ -138,6 +145,7 @@ export class QueueNotifier {
     if (sub === undefined || (sub.state !== 'active' && sub.state !== 'pending')) return false;
     sub.state = queueSubscriptionTransition(sub.state, 'refresh');
     this.#arm(sub, expiresS);
+    this.#o.observer?.refreshed(key, expiresS);
     if (opts.notify && sub.state === 'active') {
       sub.force = true;
       this.#pump(sub);
@@ -218,6 +226,7 @@ export class QueueNotifier {
     sub.expiry?.cancel();
     sub.pace?.cancel();
     if (this.#subs.get(sub.p.key) === sub) this.#subs.delete(sub.p.key);
+    this.#o.observer?.ended(sub.p.key);
     this.#byResource.get(sub.p.resource)?.delete(sub);
     if (this.#byResource.get(sub.p.resource)?.size === 0) this.#byResource.delete(sub.p.resource);
     this.#logOf(sub).debug(

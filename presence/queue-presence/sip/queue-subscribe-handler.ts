@@ -5,7 +5,7 @@
  * NOTIFYs travel in the dialog the 200 created (RFC 6665 §4.2.1.2).
  */
 import type { Srf, SrfRequest, SrfResponse } from '../../../infra/drachtio/srf-connection.js';
-import { getTag } from '../../../sip-engine/message/headers.js';
+import { getTag, parseNameAddr, splitHeaderList } from '../../../sip-engine/message/headers.js';
 import type { PresenceLogger } from '../../server/ports.js';
 import { notifyEventHeader, subscriptionKey } from '../../server/policy/subscribe-request.js';
 import { replies } from '../../server/sip/sip-reply.js';
@@ -14,6 +14,7 @@ import { incomingRequest, sendReply } from '../../server/sip/srf-io.js';
 import type { SentResponse } from '../../server/sip/srf-io.js';
 import type { NotifyChannelFactory } from '../../server/sip/srf-notify-channel.js';
 import type { SubscribeRoute } from '../../server/sip/subscribe-dispatch.js';
+import type { AcceptedSubscription, StoredDialog } from '../policy/stored-subscription.js';
 import { decideQueueSubscribe, requestUser, subscriptionKeyOf } from './queue-subscribe-decision.js';
 import type { QueueAcceptPlan, QueueSubscribeDeps } from './queue-subscribe-decision.js';
 
@@ -21,6 +22,24 @@ export interface QueueSubscribeRouteDeps extends QueueSubscribeDeps {
   /** NOTIFY channels over the srf a SUBSCRIBE arrived on (srfNotifyChannels in production). */
   readonly channels: (srf: Srf) => NotifyChannelFactory;
   readonly log: PresenceLogger;
+  /** Hears every subscription started, with its dialog (to store it: stored subscriptions). */
+  readonly onAccepted?: (a: AcceptedSubscription) => void;
+}
+
+const uriOf = (nameAddr: string): string => parseNameAddr(nameAddr).uri;
+
+/** RFC 3261 §12.1.1: the UAS's dialog state from the SUBSCRIBE and the 200 it sent. */
+function dialogOf(req: SrfRequest, sent: SentResponse, event: string, callId: string): StoredDialog {
+  const header = (name: string): string | undefined => (req.has(name) ? req.get(name) : undefined);
+  return {
+    event,
+    callId,
+    local: sent.to,
+    remote: header('From') ?? '',
+    ...(sent.contact !== undefined ? { localContact: sent.contact } : {}),
+    remoteTarget: uriOf(header('Contact') ?? ''),
+    routeSet: splitHeaderList(header('Record-Route') ?? '').map(uriOf),
+  };
 }
 
 function start(
@@ -42,6 +61,7 @@ function start(
     eventType: 'presence',
     eventId: plan.eventId,
   });
+  const event = notifyEventHeader('presence', plan.eventId);
   deps.presence.notifier.accept({
     key,
     resource: plan.resource,
@@ -50,13 +70,15 @@ function start(
     expiresS: plan.expiresS,
     plan: plan.plan,
     blocked: plan.blocked,
-    channel: channels({
-      dialogId: sent.dialogId,
-      event: notifyEventHeader('presence', plan.eventId),
-      contact: sent.contact,
-      request: req,
-    }),
+    channel: channels({ dialogId: sent.dialogId, event, contact: sent.contact, request: req }),
   });
+  if (deps.onAccepted === undefined || plan.expiresS === 0) return; // a fetch ends at once
+  try {
+    const dialog = dialogOf(req, sent, event, plan.callId);
+    deps.onAccepted({ key, resource: plan.resource, watcher: plan.watcher, expiresS: plan.expiresS, dialog });
+  } catch (err) {
+    deps.log.warn({ err, callId: plan.callId }, 'subscription dialog not storable');
+  }
 }
 
 function handle(
