@@ -7,6 +7,7 @@
  * dialled through the gateways' outbound plan; the drain phase's view of calls in progress.
  */
 import type { PatchbayConfig } from '../config/index.js';
+import { EVENTS } from '../infra/bus/index.js';
 import type { EventBus } from '../infra/bus/index.js';
 import type { DatabaseHandle } from '../infra/db/index.js';
 import type { Logger } from '../infra/telemetry/index.js';
@@ -58,30 +59,40 @@ export interface CallsWiringDeps {
   readonly dialOut?: DialOut;
 }
 
-async function loadFacts(
-  directory: AgentDirectory,
-  ids: readonly string[],
-): Promise<Map<string, AgentFacts>> {
-  const out = new Map<string, AgentFacts>();
-  for (const id of ids) {
-    try {
-      const a = await directory.get(id);
-      out.set(id, {
-        skills: new Map(a.skills.map((s) => [s.skill, s.level])),
-        personalCustomers: new Set(a.personalCustomers),
-      });
-    } catch {
-      // an agent deleted through the API: routed without skills
-    }
+/** One agent's routing facts into `out` (removed when the agent is gone from the directory). */
+async function loadFact(directory: AgentDirectory, id: string, out: Map<string, AgentFacts>): Promise<void> {
+  try {
+    const a = await directory.get(id);
+    out.set(id, {
+      skills: new Map(a.skills.map((s) => [s.skill, s.level])),
+      personalCustomers: new Set(a.personalCustomers),
+    });
+  } catch {
+    out.delete(id); // an agent deleted through the API: routed without skills
   }
-  return out;
+}
+
+/**
+ * Skills and personal customers of every agent, kept current from `directory.agent.changed` (a
+ * personal customer linked through the API counts from the next decision on).
+ */
+async function followFacts(
+  d: CallsWiringDeps,
+  ids: readonly string[],
+): Promise<{ facts: Map<string, AgentFacts>; stop: () => void }> {
+  const facts = new Map<string, AgentFacts>();
+  for (const id of ids) await loadFact(d.directory, id, facts);
+  const stop = d.bus.subscribe(`${EVENTS.agentDirectoryChanged.type}.*`, (env) => {
+    void loadFact(d.directory, env.topic.slice(EVENTS.agentDirectoryChanged.type.length + 1), facts);
+  });
+  return { facts, stop };
 }
 
 export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
   const log = d.logger.child({ component: 'calls' });
   const queues = d.cfg.queues as readonly QueueSpecData[];
-  const facts = await loadFacts(
-    d.directory,
+  const { facts, stop: unfollow } = await followFacts(
+    d,
     d.cfg.agents.map((a) => a.id),
   );
   const coordinator = new CallCoordinator({
@@ -118,6 +129,7 @@ export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
       terminateSubscriptions: () => base.terminateSubscriptions(),
     }),
     close: () => {
+      unfollow();
       coordinator.close();
       hold?.close();
     },

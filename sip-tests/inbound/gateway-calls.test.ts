@@ -23,7 +23,7 @@ const CALLER = '+4989123456';
 
 function spec(sparePort: number): WorldSpec {
   return {
-    agents: [{ id: 'g1' }, { id: 'g2' }],
+    agents: [{ id: 'g1' }, { id: 'g2', extra: `personalCustomers: ["${CALLER}"]` }],
     sections: [
       'gateways:',
       '  - id: carrier',
@@ -51,11 +51,13 @@ function spec(sparePort: number): WorldSpec {
       '    members: [{ agentId: g2 }]',
       '    overflow: { afterSeconds: 1, target: { queue: second } }',
       '  - { id: second, name: Second, members: [{ agentId: g1 }] }',
+      '  - { id: vip, name: VIP, personalManagerSeconds: 2, members: [{ agentId: g1 }, { agentId: g2 }] }',
       'entryPoints:',
       '  - { number: "+49301234567", queue: sales }',
       '  - { number: "+49301234570", queue: hold }',
       '  - { number: "+49301234568", queue: spare }',
       '  - { number: "+49301234569", queue: first }',
+      '  - { number: "+49301234571", queue: vip }',
     ],
   };
 }
@@ -172,4 +174,41 @@ if ('skip' in sipp) {
     });
     t.match(evs.find((e) => e.topic.startsWith('call.offered'))?.data, { agentId: 'g1', queueId: 'second' });
   });
+
+  t.test(
+    'personal manager: g2 (the caller is its customer) rings first, no answer → g1 gets it',
+    async (t) => {
+      t.equal(await w.act('g2', 'ready'), 200, 'g2 ready');
+      await Promise.all([w.waitState('g1', 'ready'), w.waitState('g2', 'ready')]);
+      const from = w.events.length;
+      const manager = await w.device('g2', 'uas-180-cancel');
+      const other = await w.device('g1', 'uas-agent-answer');
+      const caller = await w.caller(scenario('uac-gateway-call'), '0301234571');
+      t.ok(caller.passed, `caller answered by g1: ${describeResult(caller)}`);
+      t.ok((await manager.done).passed, 'g2 rang and was CANCELled after personalManagerSeconds');
+      t.ok((await other.done).passed, 'g1 answered');
+      const callId = await w.arrivedCall('+49301234571', from);
+      t.match((await w.ended(callId)).data, { outcome: 'completed', agentId: 'g1', queueId: 'vip' });
+      const evs = w.callEvents(callId);
+      t.same(
+        evs
+          .filter((e) => e.topic.startsWith('call.offered'))
+          .map((e) => [e.data.agentId, e.data.personalManager]),
+        [
+          ['g2', true],
+          ['g1', false],
+        ],
+        'the manager first, then the queue',
+      );
+      t.same(
+        evs
+          .filter((e) => e.topic.startsWith('call.offer-ended'))
+          .map((e) => [e.data.agentId, e.data.outcome]),
+        [
+          ['g2', 'no-answer'],
+          ['g1', 'answered'],
+        ],
+      );
+    },
+  );
 }
