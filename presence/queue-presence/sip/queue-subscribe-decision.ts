@@ -16,6 +16,7 @@ import { acceptsFormat, subscriptionKey } from '../../server/policy/subscribe-re
 import { authenticateRequest } from '../../server/sip/authenticate.js';
 import { replies } from '../../server/sip/sip-reply.js';
 import type { IncomingRequest, SipReply } from '../../server/sip/sip-reply.js';
+import type { SubscribeAnswer } from '../../server/sip/answer-subscribe.js';
 import type { Authenticator } from '../../server/ports.js';
 import { PIDF_CONTENT_TYPE } from '../../codecs/pidf.js';
 import { accessVerdict } from '../policy/access.js';
@@ -47,10 +48,7 @@ export interface QueueAcceptPlan {
   readonly remoteTag: string;
 }
 
-export type QueueSubscribeDecision =
-  | { readonly kind: 'reject'; readonly reply: SipReply }
-  | { readonly kind: 'accept'; readonly reply: SipReply; readonly plan: QueueAcceptPlan }
-  | { readonly kind: 'update'; readonly reply: SipReply; readonly apply: () => void };
+export type QueueSubscribeDecision = SubscribeAnswer<QueueAcceptPlan>;
 
 const reject = (reply: SipReply): QueueSubscribeDecision => ({ kind: 'reject', reply });
 

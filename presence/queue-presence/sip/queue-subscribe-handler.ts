@@ -8,9 +8,9 @@ import type { Srf, SrfRequest, SrfResponse } from '../../../infra/drachtio/srf-c
 import { getTag, parseNameAddr, splitHeaderList } from '../../../sip-engine/message/headers.js';
 import type { PresenceLogger } from '../../server/ports.js';
 import { notifyEventHeader, subscriptionKey } from '../../server/policy/subscribe-request.js';
-import { replies } from '../../server/sip/sip-reply.js';
 import type { IncomingRequest } from '../../server/sip/sip-reply.js';
-import { incomingRequest, sendReply } from '../../server/sip/srf-io.js';
+import { answerSubscribe } from '../../server/sip/answer-subscribe.js';
+import { incomingRequest } from '../../server/sip/srf-io.js';
 import type { SentResponse } from '../../server/sip/srf-io.js';
 import type { NotifyChannelFactory } from '../../server/sip/srf-notify-channel.js';
 import type { SubscribeRoute } from '../../server/sip/subscribe-dispatch.js';
@@ -88,26 +88,10 @@ function handle(
   res: SrfResponse,
 ): void {
   const request = incomingRequest(req);
-  decideQueueSubscribe(deps, request).then(
-    (decision) => {
-      switch (decision.kind) {
-        case 'reject':
-          return sendReply(res, decision.reply);
-        case 'update':
-          return sendReply(res, decision.reply, () => decision.apply());
-        case 'accept':
-          return sendReply(res, decision.reply, (err, sent) => {
-            if (err !== undefined || sent === undefined) {
-              deps.log.warn({ err, callId: decision.plan.callId }, '200 to SUBSCRIBE not sent');
-            } else start(deps, channels, decision.plan, sent, req);
-          });
-      }
-    },
-    (err: unknown) => {
-      deps.log.warn({ err, callId: request.header('call-id') }, 'queue SUBSCRIBE failed');
-      sendReply(res, replies.serverError());
-    },
-  );
+  answerSubscribe(request, res, decideQueueSubscribe(deps, request), {
+    log: deps.log,
+    start: (plan, sent) => start(deps, channels, plan, sent, req),
+  });
 }
 
 /** Initial SUBSCRIBEs to a resource's URI, and in-dialog ones of its subscriptions. */

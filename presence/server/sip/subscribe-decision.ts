@@ -18,6 +18,7 @@ import { acceptsFormat, NOTIFY_CONTENT_TYPE, subscriptionKey } from '../policy/s
 import { authenticateRequest } from './authenticate.js';
 import { replies } from './sip-reply.js';
 import type { IncomingRequest, SipReply } from './sip-reply.js';
+import type { SubscribeAnswer } from './answer-subscribe.js';
 
 export interface SubscribeDeps {
   readonly config: PresenceServerConfig;
@@ -38,11 +39,7 @@ export interface AcceptPlan {
   readonly remoteTag: string;
 }
 
-export type SubscribeDecision =
-  | { readonly kind: 'reject'; readonly reply: SipReply }
-  | { readonly kind: 'accept'; readonly reply: SipReply; readonly plan: AcceptPlan }
-  /** In-dialog refresh or unsubscribe: send `reply`, then `apply()` (which sends the NOTIFY). */
-  | { readonly kind: 'update'; readonly reply: SipReply; readonly apply: () => void };
+export type SubscribeDecision = SubscribeAnswer<AcceptPlan>;
 
 const reject = (reply: SipReply): SubscribeDecision => ({ kind: 'reject', reply });
 

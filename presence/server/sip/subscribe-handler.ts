@@ -9,8 +9,8 @@ import type { PresenceLogger } from '../ports.js';
 import { notifyEventHeader, subscriptionKey } from '../policy/subscribe-request.js';
 import { decideSubscribe } from './subscribe-decision.js';
 import type { AcceptPlan, SubscribeDeps } from './subscribe-decision.js';
-import { replies } from './sip-reply.js';
-import { incomingRequest, sendReply } from './srf-io.js';
+import { answerSubscribe } from './answer-subscribe.js';
+import { incomingRequest } from './srf-io.js';
 import type { SentResponse } from './srf-io.js';
 import type { NotifyChannelFactory } from './srf-notify-channel.js';
 
@@ -50,25 +50,9 @@ function start(deps: SubscribeHandlerDeps, plan: AcceptPlan, sent: SentResponse,
 export function createSubscribeHandler(deps: SubscribeHandlerDeps) {
   return (req: SrfRequest, res: SrfResponse): void => {
     const request = incomingRequest(req);
-    decideSubscribe(deps, request).then(
-      (decision) => {
-        switch (decision.kind) {
-          case 'reject':
-            return sendReply(res, decision.reply);
-          case 'update':
-            return sendReply(res, decision.reply, () => decision.apply());
-          case 'accept':
-            return sendReply(res, decision.reply, (err, sent) => {
-              if (err !== undefined || sent === undefined) {
-                deps.log.warn({ err, callId: decision.plan.callId }, '200 to SUBSCRIBE not sent');
-              } else start(deps, decision.plan, sent, req);
-            });
-        }
-      },
-      (err: unknown) => {
-        deps.log.warn({ err, callId: request.header('call-id') }, 'SUBSCRIBE failed');
-        sendReply(res, replies.serverError());
-      },
-    );
+    answerSubscribe(request, res, decideSubscribe(deps, request), {
+      log: deps.log,
+      start: (plan, sent) => start(deps, plan, sent, req),
+    });
   };
 }
