@@ -91,6 +91,18 @@ const RtpengineSection = section({
       description: 'rtpengine ng control addresses; empty = no media anchoring',
     },
   ),
+  mediaDir: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Folder of the hold music and prompts as rtpengine sees it (default: router/calls/media here)',
+    }),
+  ),
+  announceIntervalSeconds: Type.Integer({
+    minimum: 0,
+    default: 30,
+    description: 'Seconds between position / expected-wait announcements to queued callers; 0 = none',
+  }),
 });
 
 const ApiToken = item({

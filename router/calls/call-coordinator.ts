@@ -185,6 +185,19 @@ export class CallCoordinator implements CallEventsSink {
     return [...this.#calls.keys()];
   }
 
+  /** A waiting caller's queue and place in it (1 = next: higher priority, then earlier, first). */
+  waitOf(callId: string): { readonly queueId: string; readonly position: number } | undefined {
+    const me = this.#calls.get(callId)?.entry;
+    if (me?.state !== 'waiting') return undefined;
+    const ahead = this.#entries().filter(
+      (e) =>
+        e.queueId === me.queueId &&
+        e.state === 'waiting' &&
+        (e.priority > me.priority || (e.priority === me.priority && e.enteredMs < me.enteredMs)),
+    );
+    return { queueId: me.queueId, position: ahead.length + 1 };
+  }
+
   close(): void {
     this.#unsubscribe?.();
     this.#queueState.close();

@@ -1,22 +1,43 @@
 /**
  * Bridges two established dialogs of a B2BUA: a BYE on one side ends the other (RFC 3261 §15.1.1),
  * and a re-INVITE on one side is relayed to the other with its SDP, the answer going
- * back (RFC 3264 §8 hold/resume). Each side ends at most once.
+ * back (RFC 3264 §8 hold/resume). Each side ends at most once. With media anchored (`media`), the
+ * offer and the answer of a re-INVITE go through the media relay on the way.
  */
 import type { SrfDialog, SrfRequest, SrfResponse } from '../../../infra/drachtio/srf-connection.js';
 import type { CallLog } from '../call-ports.js';
 import type { HungUpBy } from '../model/call.js';
+
+export type BridgeSide = 'caller' | 'agent';
+
+/** SDP rewriting by a media relay (rtpengine): an offer from one side, the other side's answer. */
+export interface BridgeMedia {
+  offer(from: BridgeSide, sdp: string): Promise<string>;
+  answer(offeredBy: BridgeSide, sdp: string): Promise<string>;
+}
 
 export interface BridgeHooks {
   /** Called once, with who hung up: the caller's side, or the other (agent or overflow target). */
   readonly onEnd: (by: HungUpBy) => void;
   readonly log: CallLog;
   readonly callId: string;
+  readonly media?: BridgeMedia;
 }
 
-function relay(to: SrfDialog, hooks: BridgeHooks) {
+async function modifyThrough(
+  to: SrfDialog,
+  from: BridgeSide,
+  sdp: string,
+  media?: BridgeMedia,
+): Promise<string> {
+  if (!media) return to.modify(sdp);
+  const answer = await to.modify(await media.offer(from, sdp));
+  return media.answer(from, answer);
+}
+
+function relay(to: SrfDialog, from: BridgeSide, hooks: BridgeHooks) {
   return (req: SrfRequest, res: SrfResponse): void => {
-    to.modify(req.body).then(
+    modifyThrough(to, from, req.body, hooks.media).then(
       (sdp) => res.send(200, { body: sdp, headers: { 'Content-Type': 'application/sdp' } }),
       (err: unknown) => {
         const s = (err as { status?: unknown } | null)?.status;
@@ -37,6 +58,6 @@ export function bridge(caller: SrfDialog, other: SrfDialog, hooks: BridgeHooks):
   };
   caller.on('destroy', () => end('caller', other));
   other.on('destroy', () => end('agent', caller));
-  caller.on('modify', relay(other, hooks));
-  other.on('modify', relay(caller, hooks));
+  caller.on('modify', relay(other, 'caller', hooks));
+  other.on('modify', relay(caller, 'agent', hooks));
 }
