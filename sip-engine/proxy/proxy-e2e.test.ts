@@ -8,6 +8,7 @@ import type Srf from 'drachtio-srf';
 import { freePorts } from '../../test-support/ports.js';
 import { requireProgram } from '../../test-support/programs.js';
 import { waitFor } from '../../test-support/wait.js';
+import { isListening } from '../../sip-tests/harness/port-listening.js';
 import { connectApp, startTestEngine } from '../conformance/harness.js';
 import { SippProcess } from './testing/sipp.js';
 
@@ -61,18 +62,28 @@ async function runCall(t: Test, s: Scenario): Promise<ProxyResult> {
     },
     ['invite'],
   );
-  const procs = [
+  const callees = [
     new SippProcess({ sipp: sipp.path, scenario: s.callee1, localPort: uas1!, mediaPort: m1! }),
     new SippProcess({ sipp: sipp.path, scenario: s.callee2, localPort: uas2!, mediaPort: m2! }),
-    new SippProcess({
-      sipp: sipp.path,
-      scenario: 'uac-call.xml',
-      localPort: uac!,
-      mediaPort: m3!,
-      remote: `127.0.0.1:${engine.sipPort}`,
-    }),
   ];
-  t.teardown(() => Promise.all(procs.map((p) => p.stop())));
+  t.teardown(() => Promise.all(callees.map((p) => p.stop())));
+  // The callees must be bound before the call forks to them: on a loaded machine a SIPp process can
+  // take seconds to start, and a request to an unbound port fails the branch at once.
+  for (const port of [uas1!, uas2!]) {
+    await waitFor(async () => ((await isListening(port, 'udp')) ? true : undefined), {
+      timeoutMs: 30_000,
+      what: `SIPp callee listening on ${String(port)}`,
+    });
+  }
+  const caller = new SippProcess({
+    sipp: sipp.path,
+    scenario: 'uac-call.xml',
+    localPort: uac!,
+    mediaPort: m3!,
+    remote: `127.0.0.1:${engine.sipPort}`,
+  });
+  t.teardown(() => caller.stop());
+  const procs = [...callees, caller];
   const names = [s.callee1, s.callee2, 'caller'];
   const results = await Promise.all(procs.map((p) => p.done));
   results.forEach((r, i) =>
@@ -83,7 +94,7 @@ async function runCall(t: Test, s: Scenario): Promise<ProxyResult> {
       r.code === 0 ? {} : { output: r.output.slice(-3000) },
     ),
   );
-  const done = await waitFor(() => result ?? failure, { timeoutMs: 5000, what: 'proxyRequest result' });
+  const done = await waitFor(() => result ?? failure, { timeoutMs: 20_000, what: 'proxyRequest result' });
   if (!isProxyResult(done)) throw new Error(`proxyRequest failed: ${String(done)}`);
   return done;
 }
