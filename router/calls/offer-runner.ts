@@ -63,9 +63,11 @@ export class OfferRunner {
   async start(live: LiveCall, offer: Offer): Promise<void> {
     const ids = offer.agentIds.map((agentId) => ({ agentId, offerId: `${live.call.id}.o${++this.#seq}` }));
     const timeoutMs = offer.ringTimeoutMs + RESERVE_MARGIN_MS;
+    // The queue's wrap-up rides with the reservation and applies when the call ends.
+    const wrapUp = offer.wrapUpMs !== undefined ? { wrapUpMs: offer.wrapUpMs } : {};
     const results = await Promise.all(
       ids.map((x) =>
-        this.submit(x.agentId, { type: 'offer', offerId: x.offerId, channel: 'voice', timeoutMs }),
+        this.submit(x.agentId, { type: 'offer', offerId: x.offerId, channel: 'voice', timeoutMs, ...wrapUp }),
       ),
     );
     const reserved = ids.filter((_, i) => results[i]?.ok === true);

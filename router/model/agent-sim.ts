@@ -12,7 +12,7 @@ export type Cmd =
   | { k: 'set-not-ready'; reason: string }
   | { k: 'presence'; available: boolean; reason?: string }
   | { k: 'devices'; n: number }
-  | { k: 'offer'; channel: Channel; timeoutMs: number }
+  | { k: 'offer'; channel: Channel; timeoutMs: number; wrapUpMs?: number }
   | { k: 'accept' | 'decline' | 'unanswered' | 'withdraw' | 'hangup' | 'lose-bye' | 'wrap-done'; i: number }
   | { k: 'extend'; i: number; ms: number }
   | { k: 'call-started'; channel: Channel }
@@ -132,7 +132,8 @@ type Handlers = { [K in Cmd['k']]: (w: World, c: Cmd & { k: K }) => void };
 function offerCmd(w: World, c: Cmd & { k: 'offer' }): void {
   const offerId = w.fresh('o');
   const free = availability(w.agent)[c.channel] === 'available';
-  const event: AgentEvent = { type: 'offer', offerId, channel: c.channel, timeoutMs: c.timeoutMs };
+  const base = { type: 'offer', offerId, channel: c.channel, timeoutMs: c.timeoutMs } as const;
+  const event: AgentEvent = c.wrapUpMs === undefined ? base : { ...base, wrapUpMs: c.wrapUpMs };
   const r = w.send(event, () => w.liveOffers.add(offerId));
   if (r.ok !== free) throw new Error('offer acceptance disagrees with availability()');
 }

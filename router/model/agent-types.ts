@@ -54,6 +54,8 @@ export interface ReservedItem {
   readonly offerId: string;
   readonly deadlineMs: number;
   readonly timerId: string;
+  /** The queue's wrap-up for this call, overriding the agent's (`AgentConfig.wrapUpMs`). */
+  readonly wrapUpMs?: number;
 }
 
 export interface OnCallItem {
@@ -62,6 +64,8 @@ export interface OnCallItem {
   readonly callId: string;
   readonly offerId?: string;
   readonly sinceMs: number;
+  /** Carried from the offer: the wrap-up this call ends in (else the agent's). */
+  readonly wrapUpMs?: number;
 }
 
 export interface WrapUpItem {
@@ -110,6 +114,8 @@ export type AgentEvent =
       readonly offerId: string;
       readonly channel: Channel;
       readonly timeoutMs: number;
+      /** The queue's wrap-up (0 = none) instead of the agent's, applied when this call ends. */
+      readonly wrapUpMs?: number;
     }
   | { readonly type: 'offer-accepted'; readonly offerId: string; readonly callId: string }
   | { readonly type: 'offer-declined'; readonly offerId: string }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { agentStatus, availability, newAgent, unavailabilityReasons } from './agent.js';
-import type { AgentEvent } from './agent.js';
+import type { Agent, AgentEvent } from './agent.js';
 import { config, ok, refused, run, work, readyAgent } from './agent-testkit.js';
 
 t.test('offer: reserved with a deadline timer; the channel is then full', (t) => {
@@ -190,6 +190,41 @@ t.test('wrap-up: extendable up to maxWrapUpMs, and ended early by the agent', (t
   t.same(work(done.effects), [{ type: 'cancel-timer', timerId: 'a1#t2' }]);
   t.same(done.agent.work, []);
   t.equal(refused(done.agent, { type: 'wrap-up-done', callId: 'c1' }).code, 'not-in-wrap-up');
+  t.end();
+});
+
+t.test("wrap-up: the queue's wrapUpMs from the offer overrides the agent's", (t) => {
+  const offer = { type: 'offer', offerId: 'o1', channel: 'voice', timeoutMs: 5_000 } as const;
+  const wrapOf = (wrapUpMs: number | undefined): Agent => {
+    const offered = ok(readyAgent(), wrapUpMs === undefined ? offer : { ...offer, wrapUpMs }).agent;
+    const onCall = ok(offered, { type: 'offer-accepted', offerId: 'o1', callId: 'c1' }, 100).agent;
+    return ok(onCall, { type: 'call-ended', callId: 'c1' }, 1_000).agent;
+  };
+  t.match(
+    wrapOf(45_000).work,
+    [{ state: 'wrap-up', callId: 'c1', deadlineMs: 46_000 }],
+    '45 s queue wrap-up',
+  );
+  t.match(
+    wrapOf(undefined).work,
+    [{ state: 'wrap-up', deadlineMs: 11_000 }],
+    "no override: the agent's 10 s",
+  );
+  t.same(wrapOf(0).work, [], 'a queue wrap-up of 0: straight back to ready');
+  t.equal(agentStatus(wrapOf(0)), 'ready');
+  const lost = ok(ok(readyAgent(), { ...offer, wrapUpMs: 2_000 }).agent, {
+    type: 'offer-accepted',
+    offerId: 'o1',
+    callId: 'c1',
+  }).agent;
+  const reconciled = ok(lost, { type: 'reconcile', liveCallIds: [] }, 50).agent;
+  t.match(
+    reconciled.work,
+    [{ state: 'wrap-up', deadlineMs: 2_050 }],
+    'a lost BYE ends in the queue wrap-up too',
+  );
+  t.equal(refused(readyAgent(), { ...offer, wrapUpMs: -1 }).code, 'invalid-event');
+  t.equal(refused(readyAgent(), { ...offer, wrapUpMs: Number.NaN }).code, 'invalid-event');
   t.end();
 });
 

@@ -36,10 +36,15 @@ function positive(ms: unknown): ms is number {
   return typeof ms === 'number' && Number.isFinite(ms) && ms > 0;
 }
 
+/** An optional wrap-up override: absent, or a finite number of ms ≥ 0. */
+function wrapUpOverride(ms: unknown): boolean {
+  return ms === undefined || (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0);
+}
+
 /** Reserve the agent for an offer, with a timer: the offer ends by answer, refusal or timeout. */
 export function offer(agent: Agent, e: Ev<'offer'>, nowMs: number): Step {
-  if (!isNonEmpty(e.offerId) || !positive(e.timeoutMs))
-    return illegal(agent, e, 'invalid-event', 'offerId and timeoutMs > 0');
+  if (!isNonEmpty(e.offerId) || !positive(e.timeoutMs) || !wrapUpOverride(e.wrapUpMs))
+    return illegal(agent, e, 'invalid-event', 'offerId, timeoutMs > 0 and wrapUpMs ≥ 0 if given');
   if (!isChannel(e.channel)) return illegal(agent, e, 'unknown-channel', String(e.channel));
   if (agent.mode === 'logged-out') return illegal(agent, e, 'not-logged-in', 'log in first');
   if (reservation(agent, e.offerId)) return illegal(agent, e, 'duplicate-offer', e.offerId);
@@ -52,6 +57,7 @@ export function offer(agent: Agent, e: Ev<'offer'>, nowMs: number): Step {
     offerId: e.offerId,
     deadlineMs: nowMs + e.timeoutMs,
     timerId,
+    ...(e.wrapUpMs !== undefined ? { wrapUpMs: e.wrapUpMs } : {}),
   };
   return accept({ ...next, work: [...next.work, item] }, [
     { type: 'start-timer', timerId, atMs: item.deadlineMs },
@@ -69,6 +75,7 @@ export function offerAccepted(agent: Agent, e: Ev<'offer-accepted'>, nowMs: numb
     callId: e.callId,
     offerId: r.offerId,
     sinceMs: nowMs,
+    ...(r.wrapUpMs !== undefined ? { wrapUpMs: r.wrapUpMs } : {}),
   };
   return accept({ ...replaceItem(agent, r, call), noAnswerCount: 0 }, [
     { type: 'cancel-timer', timerId: r.timerId },
@@ -118,11 +125,15 @@ export function callStarted(agent: Agent, e: Ev<'call-started'>, nowMs: number):
   return accept({ ...agent, work: [...agent.work, call] });
 }
 
-/** on-call → wrap-up (with its timer), or gone when the agent has no wrap-up time. */
+/**
+ * on-call → wrap-up (with its timer), or gone when there is no wrap-up time: the queue's wrap-up
+ * carried from the offer when there is one, else the agent's.
+ */
 function endCall(agent: Agent, call: OnCallItem, nowMs: number, effects: AgentEffect[]): Agent {
-  if (agent.config.wrapUpMs <= 0) return replaceItem(agent, call, undefined);
+  const wrapUpMs = call.wrapUpMs ?? agent.config.wrapUpMs;
+  if (wrapUpMs <= 0) return replaceItem(agent, call, undefined);
   const [timerId, next] = allocTimer(agent);
-  const deadlineMs = nowMs + agent.config.wrapUpMs;
+  const deadlineMs = nowMs + wrapUpMs;
   const wrap: WrapUpItem = {
     state: 'wrap-up',
     channel: call.channel,

@@ -9,7 +9,7 @@
  *  - running timers are exactly the timers of reserved and wrap-up items (every started timer is
  *    cancelled or fires; none is left behind), none overdue;
  *  - a ready agent has fewer consecutive no-answers than the pause threshold;
- * and that, finally, reconciling, hanging up and letting time pass always empties the agent.
+ * (offers carry a queue's wrap-up override or not), and that, finally, reconciling, hanging up and letting time pass always empties the agent.
  */
 import fc from 'fast-check';
 import t from 'tap';
@@ -57,8 +57,16 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { arbitrary: fc.constantFrom(0, 1, 1, 2).map((n): Cmd => ({ k: 'devices', n })), weight: 1 },
   {
     arbitrary: fc
-      .tuple(channel, fc.integer({ min: 1, max: 20_000 }))
-      .map(([ch, ms]): Cmd => ({ k: 'offer', channel: ch, timeoutMs: ms })),
+      .tuple(
+        channel,
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.constantFrom(undefined, undefined, 0, 2_000, 15_000),
+      )
+      .map(([ch, ms, wrapUpMs]): Cmd =>
+        wrapUpMs === undefined
+          ? { k: 'offer', channel: ch, timeoutMs: ms }
+          : { k: 'offer', channel: ch, timeoutMs: ms, wrapUpMs },
+      ),
     weight: 6,
   },
   { arbitrary: indexed('accept'), weight: 4 },
