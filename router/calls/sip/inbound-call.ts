@@ -128,9 +128,10 @@ export class InboundCall implements CallControl {
   async overflow(targets: readonly string[]): Promise<OverflowResult> {
     let status = 480;
     for (const target of targets) {
+      const sdp = await this.#offerSdp(); // rtpengine's SDP when the caller is anchored
       if (this.#phase !== 'waiting') break;
       const r = await this.#d.dialOut(this.#d.srf, target, {
-        sdp: this.#d.req.body,
+        sdp,
         headers: this.#identity(),
         cbRequest: (req) => (this.#dialling = req),
       });
