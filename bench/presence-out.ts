@@ -7,12 +7,17 @@
  * sustained NOTIFYs/s, memory per subscription. Targets: 10,000 NOTIFYs answered within 2 s,
  * at most 4 KB per subscription.
  * Options: --watchers 1000,2500,5000,10000 --watcher-processes 2 --ramp-rate 400 --fan-outs 3
- *          --sustain-s 10 --out FILE
+ *          --sustain-s 10 --out FILE, and --cpu-prof: profile this process and the engine
+ *          (results/profiles/presence-out/, summaries in the JSON; written to
+ *          results/presence-out-profiled.json unless --out is given, as profiling slows the run).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Session } from 'node:inspector/promises';
+import { busiestProfile, summarizeProfile } from './lib/cpu-profile.js';
+import type { ProfileSummary } from './lib/cpu-profile.js';
 import { machineInfo } from './lib/measure.js';
 import type { PresenceOutLevel } from './lib/presence-out-steps.js';
 import { runLevel, sampleMemory } from './lib/presence-out-steps.js';
@@ -28,9 +33,14 @@ const { values: opt } = parseArgs({
     'ramp-rate': { type: 'string', default: '400' },
     'fan-outs': { type: 'string', default: '3' },
     'sustain-s': { type: 'string', default: '10' },
-    out: { type: 'string', default: join(HERE, 'results', 'presence-out.json') },
+    out: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
+const ROOT = join(HERE, '..');
+const PROFILES = join(HERE, 'results', 'profiles', 'presence-out');
+const OUT =
+  opt.out ?? join(HERE, 'results', opt['cpu-prof'] ? 'presence-out-profiled.json' : 'presence-out.json');
 
 function positives(name: string, raw: string): number[] {
   return raw.split(',').map((r) => {
@@ -39,7 +49,23 @@ function positives(name: string, raw: string): number[] {
     return n;
   });
 }
-const one = (name: keyof typeof opt): number => positives(name, opt[name])[0] ?? 1;
+const one = (name: 'watcher-processes' | 'ramp-rate' | 'fan-outs' | 'sustain-s'): number =>
+  positives(name, opt[name])[0] ?? 1;
+
+/** This process's profile through the inspector (node --cpu-prof would only write it at exit). */
+async function profileApp(): Promise<() => Promise<ProfileSummary>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(PROFILES, 'app.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    return summarizeProfile(file, ROOT);
+  };
+}
 
 function verdict(levels: readonly PresenceOutLevel[]) {
   const top = levels.find((l) => l.watchers === TARGETS.watchers);
@@ -59,11 +85,23 @@ async function main(): Promise<void> {
   console.log(
     `presence-out bench on ${machine.cores} cores, load ${machine.loadAverage1m}, node ${machine.node}`,
   );
-  const world = await startPresenceOutWorld({ watcherProcesses: one('watcher-processes'), minIntervalS: 0 });
+  const profiling = opt['cpu-prof'];
+  if (profiling) {
+    rmSync(PROFILES, { recursive: true, force: true });
+    mkdirSync(join(PROFILES, 'engine'), { recursive: true });
+  }
+  const world = await startPresenceOutWorld({
+    watcherProcesses: one('watcher-processes'),
+    minIntervalS: 0,
+    engineExecArgv: profiling ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, 'engine')}`] : [],
+  });
   const results: PresenceOutLevel[] = [];
   let stoppedBecause = 'all levels passed';
+  let stopAppProfile: (() => Promise<ProfileSummary>) | undefined;
+  const profiles: { app?: ProfileSummary; engine?: ProfileSummary } = {};
   try {
     const baseline = await sampleMemory(world);
+    if (profiling) stopAppProfile = await profileApp();
     let from = 0;
     for (const to of levels) {
       const l = await runLevel(world, baseline, from, to, o);
@@ -79,8 +117,11 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    if (stopAppProfile) profiles.app = await stopAppProfile();
     await world.stop();
   }
+  const engineProfile = profiling ? busiestProfile(join(PROFILES, 'engine')) : undefined;
+  if (engineProfile) profiles.engine = summarizeProfile(engineProfile, ROOT);
   const out = {
     name: 'presence-out',
     what: 'customers watching one queue (presence/queue-presence, external presence mode wiring) → one queue.state change → a NOTIFY to every watcher',
@@ -105,10 +146,13 @@ async function main(): Promise<void> {
     meetsTargets: verdict(results),
     stoppedBecause,
     levels: results,
+    ...(profiling
+      ? { profiles, profiledRun: 'figures of a profiled run are slower than unprofiled ones' }
+      : {}),
   };
-  mkdirSync(dirname(opt.out), { recursive: true });
-  writeFileSync(opt.out, `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`→ ${opt.out}`);
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`→ ${OUT}`);
 }
 
 main().catch((err: unknown) => {

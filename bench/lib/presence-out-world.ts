@@ -118,8 +118,12 @@ function queuePresence(bus: MemoryBus, minIntervalS: number): QueuePresence {
 export async function startPresenceOutWorld(o: {
   watcherProcesses: number;
   minIntervalS: number;
+  /** Extra node flags of the engine process (e.g. `--cpu-prof`). */
+  engineExecArgv?: string[];
 }): Promise<PresenceOutWorld> {
-  const engine = await EngineProcess.spawn(benchEngineConfig(await freePort()));
+  const engine = await EngineProcess.spawn(benchEngineConfig(await freePort()), {
+    execArgv: o.engineExecArgv ?? [],
+  });
   const srf = await connectSrf({ host: '127.0.0.1', port: engine.adminPort, secret: 'cymru' });
   const bus = new MemoryBus({ nodeId: 'bench', clock: systemClock });
   const presence = queuePresence(bus, o.minIntervalS);
