@@ -8,6 +8,7 @@
  * `graceMs`, then SIGKILL as the last resort, and removes the temp dir.
  */
 import { spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ export interface BaresipAccount {
   outbound: string;
   /** REGISTER interval in seconds (default 60). */
   regint?: number;
+  /** How incoming calls are answered (baresip's account `answermode`; default manual). */
+  answermode?: 'manual' | 'early' | 'auto';
 }
 
 export interface BaresipOptions {
@@ -47,6 +50,8 @@ function configText(sipPort: number, ctrlPort: number): string {
     'module\t\t\tausine.so',
     'module_tmp\t\tuuid.so',
     'module_tmp\t\taccount.so',
+    // menu provides the commands (hangup, dial, ...) that ctrl_tcp carries.
+    'module_app\t\tmenu.so',
     'module_app\t\tctrl_tcp.so',
     `ctrl_tcp_listen\t\t127.0.0.1:${ctrlPort}`,
     '',
@@ -62,8 +67,19 @@ function accountLine(a: BaresipAccount): string {
     'pubint=0',
     'mwi=no',
     'audio_codecs=PCMU/8000/1',
+    ...(a.answermode !== undefined ? [`answermode=${a.answermode}`] : []),
   ];
   return `<${a.aor}>;${params.join(';')}\n`;
+}
+
+/** The first complete netstring of `buf` (`<len>:<bytes>,`) and what follows it. */
+function takeNetstring(buf: Buffer): { text: string; rest: Buffer } | undefined {
+  const colon = buf.indexOf(0x3a);
+  if (colon <= 0) return undefined;
+  const len = Number(buf.subarray(0, colon).toString('latin1'));
+  const end = colon + 1 + len;
+  if (!Number.isInteger(len) || buf.length < end + 1) return undefined;
+  return { text: buf.subarray(colon + 1, end).toString('utf8'), rest: buf.subarray(end + 1) };
 }
 
 export class Baresip {
@@ -73,6 +89,7 @@ export class Baresip {
     readonly child: ChildProcess,
     readonly dir: string,
     readonly sipPort: number,
+    readonly ctrlPort: number,
     readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
   ) {
     child.stdout?.on('data', (d: Buffer) => (this.#output += d.toString('utf8')));
@@ -90,7 +107,7 @@ export class Baresip {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    return new Baresip(child, dir, sipPort, exited);
+    return new Baresip(child, dir, sipPort, ctrlPort, exited);
   }
 
   /** Everything baresip printed so far. */
@@ -111,6 +128,44 @@ export class Baresip {
       },
       { timeoutMs, intervalMs: 25, what: `baresip output ${String(pattern)}` },
     );
+  }
+
+  /**
+   * One ctrl_tcp command (netstring-framed JSON, infra.md §6), e.g. `hangup`: resolves with
+   * baresip's response (`{ response: true, ok, data, token }`), rejects after `timeoutMs`.
+   */
+  command(command: string, params = '', timeoutMs = 10000): Promise<{ ok: boolean; data: string }> {
+    const token = `t${Date.now()}`;
+    const json = JSON.stringify({ command, params, token });
+    return new Promise((resolve, reject) => {
+      const sock = createConnection({ host: '127.0.0.1', port: this.ctrlPort });
+      let buf = Buffer.alloc(0);
+      const timer = setTimeout(() => done(new Error(`baresip ${command}: no response`)), timeoutMs);
+      const done = (err: Error | undefined, r?: { ok: boolean; data: string }): void => {
+        clearTimeout(timer);
+        sock.destroy();
+        if (r) resolve(r);
+        else reject(err ?? new Error(`baresip ${command}: connection closed`));
+      };
+      sock.on('error', (err) => done(err));
+      sock.on('close', () => done(undefined));
+      sock.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        // Netstrings "<len>:<json>," carry events and responses; ours has our token.
+        for (let msg = takeNetstring(buf); msg; msg = takeNetstring(buf)) {
+          buf = msg.rest;
+          const r = JSON.parse(msg.text) as {
+            response?: boolean;
+            ok?: boolean;
+            data?: string;
+            token?: string;
+          };
+          if (r.response === true && r.token === token)
+            done(undefined, { ok: r.ok === true, data: r.data ?? '' });
+        }
+      });
+      sock.write(`${Buffer.byteLength(json)}:${json},`);
+    });
   }
 
   get running(): boolean {

@@ -17,7 +17,8 @@ import { waitFor } from '../../test-support/wait.js';
 export const TOKEN = 'inbound-test-supervisor-token';
 export const AGENTS = ['a1', 'a2', 'a3', 'a4', 'a5'] as const;
 export type AgentId = string;
-const password = (id: string): string => `${id}-secret-password`;
+/** The digest password of agent `id` in this world. */
+export const password = (id: string): string => `${id}-secret-password`;
 
 export interface Envelope {
   topic: string;
