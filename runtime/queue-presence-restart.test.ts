@@ -8,11 +8,9 @@
  */
 import t from 'tap';
 import { QueueWatcher } from '../presence/queue-presence/testing/queue-watcher.js';
-import { startEngine } from '../sip-engine/engine.js';
-import { loopbackEngineConfig } from '../test-support/engine-process.js';
 import { PatchbayProcess } from '../test-support/patchbay-process.js';
 import { freePorts } from '../test-support/ports.js';
-import { connectSrf, disconnectSrf, Srf } from '../test-support/srf-app.js';
+import { srfOnOwnEngine } from '../test-support/srf-engine-app.js';
 
 function yaml(sip: number, admin: number, http: number, dir: string): string {
   return [
@@ -35,12 +33,8 @@ function yaml(sip: number, admin: number, http: number, dir: string): string {
 }
 
 t.test('after a crash, stored subscriptions are ended (deactivated) and watchers re-subscribe', async (t) => {
-  const [sip, admin, http, cSip, cAdmin] = (await freePorts(5)) as [number, number, number, number, number];
-  const engine = await startEngine(loopbackEngineConfig([`sip:127.0.0.1:${cSip};transport=udp`], cAdmin));
-  t.teardown(() => engine.stop());
-  const srf = new Srf();
-  await connectSrf(srf, { port: cAdmin, secret: 'cymru', reconnect: { maxAttempts: 1 } });
-  t.teardown(() => disconnectSrf(srf));
+  const [sip, admin, http] = (await freePorts(3)) as [number, number, number];
+  const srf = await srfOnOwnEngine(t); // the customer, up all along
   const dir = PatchbayProcess.tempDir();
   const config = yaml(sip, admin, http, dir);
   const first = PatchbayProcess.start(config, { dir });

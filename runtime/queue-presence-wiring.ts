@@ -136,8 +136,8 @@ export async function startQueuePresence(d: QueuePresenceWiringDeps): Promise<Qu
     await Promise.all([
       presence.close(), // RFC 6665 §4.2.2: deactivated, while SIP is still up
       publications?.close(), // RFC 3903 §4.5: Expires: 0 (each wait bounded: the phase has 1 s)
+      stored.finish(), // every watcher is being told: nothing to end at the next start
     ]);
-    await stored.finish(); // every watcher was told: nothing to end at the next start
     await terminate?.();
   };
   log.info(

@@ -8,14 +8,11 @@
  * customer subscribed at Kamailio receives it, and it is removed (Expires: 0) at shutdown.
  */
 import t from 'tap';
-import type { Test } from 'tap';
 import { readQueueDocument } from '../presence/queue-presence/index.js';
 import { QueueWatcher } from '../presence/queue-presence/testing/queue-watcher.js';
-import { startEngine } from '../sip-engine/engine.js';
-import { loopbackEngineConfig } from '../test-support/engine-process.js';
 import { PatchbayProcess } from '../test-support/patchbay-process.js';
 import { freePorts } from '../test-support/ports.js';
-import { connectSrf, disconnectSrf, Srf } from '../test-support/srf-app.js';
+import { srfOnOwnEngine } from '../test-support/srf-engine-app.js';
 import { waitFor } from '../test-support/wait.js';
 import { requireKamailio, startKamailio } from '../sip-tests/harness/kamailio.js';
 
@@ -54,17 +51,7 @@ function yaml(
   ].join('\n');
 }
 
-async function customerApp(t: Test): Promise<Srf> {
-  const [sipPort, adminPort] = (await freePorts(2)) as [number, number];
-  const engine = await startEngine(
-    loopbackEngineConfig([`sip:127.0.0.1:${sipPort};transport=udp`], adminPort),
-  );
-  t.teardown(() => engine.stop());
-  const srf = new Srf();
-  await connectSrf(srf, { port: adminPort, secret: 'cymru', reconnect: { maxAttempts: 1 } });
-  t.teardown(() => disconnectSrf(srf));
-  return srf;
-}
+const customerApp = srfOnOwnEngine;
 
 for (const mode of ['embedded', 'external'] as const) {
   t.test(`presence mode ${mode}: a customer watches the sales queue`, async (t) => {

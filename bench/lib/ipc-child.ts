@@ -63,3 +63,22 @@ export async function forkIpcChild<C extends Command, R extends Report>(
   };
   return { child, ready, ask };
 }
+
+/** Child side: CPU time since `since` and RSS, for a `usage` report. */
+export function processUsage(since: NodeJS.CpuUsage): { cpuMs: number; rssMb: number } {
+  const c = process.cpuUsage(since);
+  return { cpuMs: (c.user + c.system) / 1000, rssMb: process.memoryUsage().rss / 1048576 };
+}
+
+/** Child side: disconnect srf, stop the engine, report `stopped` and exit. */
+export function stopChild(
+  srf: { disconnect(): void },
+  engine: { stop(): Promise<void> },
+  report: () => void,
+): void {
+  srf.disconnect();
+  void engine.stop().then(() => {
+    report();
+    process.exit(0);
+  });
+}

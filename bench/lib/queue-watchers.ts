@@ -10,6 +10,7 @@ import { startEngine } from '../../sip-engine/engine.js';
 import { freePort } from '../../test-support/ports.js';
 import { connectSrf, Srf } from '../../test-support/srf-app.js';
 import { QueueWatcher } from '../../presence/queue-presence/testing/queue-watcher.js';
+import { processUsage, stopChild } from './ipc-child.js';
 import { benchEngineConfig } from './worlds.js';
 
 /** Parent → child. */
@@ -77,24 +78,10 @@ async function main(): Promise<void> {
   await connectSrf(srf, { port: engine.adminPort, secret: 'cymru', reconnect: { maxAttempts: 1 } });
   const cpu0 = process.cpuUsage();
   process.on('message', (m: WatchersCommand) => {
-    if (m.op === 'subscribe') void subscribe(srf, m);
-    else if (m.op === 'usage') {
-      const c = process.cpuUsage(cpu0);
-      send({
-        kind: 'usage',
-        id: m.id,
-        cpuMs: (c.user + c.system) / 1000,
-        rssMb: process.memoryUsage().rss / 1048576,
-        watchers: watchers.length,
-        notifies: watchers.reduce((n, w) => n + w.received, 0),
-      });
-    } else {
-      srf.disconnect();
-      void engine.stop().then(() => {
-        send({ kind: 'stopped', id: m.id });
-        process.exit(0);
-      });
-    }
+    if (m.op === 'subscribe') return void subscribe(srf, m);
+    if (m.op === 'stop') return stopChild(srf, engine, () => send({ kind: 'stopped', id: m.id }));
+    const notifies = watchers.reduce((n, w) => n + w.received, 0);
+    send({ kind: 'usage', id: m.id, ...processUsage(cpu0), watchers: watchers.length, notifies });
   });
   const udp = engine.sipEndpoints.find((e) => e.protocol === 'udp');
   send({ kind: 'ready', port: udp?.port ?? 0 });
