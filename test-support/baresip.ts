@@ -139,7 +139,7 @@ export class Baresip {
     const json = JSON.stringify({ command, params, token });
     return new Promise((resolve, reject) => {
       const sock = createConnection({ host: '127.0.0.1', port: this.ctrlPort });
-      let buf = Buffer.alloc(0);
+      let buf: Buffer = Buffer.alloc(0);
       const timer = setTimeout(() => done(new Error(`baresip ${command}: no response`)), timeoutMs);
       const done = (err: Error | undefined, r?: { ok: boolean; data: string }): void => {
         clearTimeout(timer);

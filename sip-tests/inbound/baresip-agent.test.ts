@@ -7,13 +7,12 @@
  * Skipped with a reason when baresip or SIPp is missing; under CI=true that is a failure.
  */
 import t from 'tap';
-import { describeResult, requireSipp, startSipp } from '../harness/sipp.js';
+import { describeResult, requireSipp } from '../harness/sipp.js';
 import { Baresip } from '../../test-support/baresip.js';
 import { requireProgram } from '../../test-support/programs.js';
-import { freePort } from '../../test-support/ports.js';
 import { RtpEndpoint } from '../../test-support/rtp-endpoint.js';
 import { waitFor } from '../../test-support/wait.js';
-import { InboundWorld, password, types } from './inbound-world.js';
+import { ANSWERED_CALL_EVENTS, InboundWorld, password, types } from './inbound-world.js';
 import type { WorldSpec } from './inbound-world.js';
 
 const SPEC: WorldSpec = {
@@ -61,15 +60,7 @@ if ('skip' in sipp || 'skip' in baresip) {
     const rtp = await RtpEndpoint.open();
     t.teardown(() => rtp.close());
     const from = w.events.length;
-    const caller = await startSipp({
-      scenario: 'uac-invite-media-wait-bye',
-      remote: `127.0.0.1:${w.sipPort}`,
-      localPort: await freePort(),
-      service: '4200',
-      calls: 1,
-      timeoutMs: 90_000,
-      keys: { rtp_port: String(rtp.port) },
-    });
+    const caller = await w.mediaCaller('4200', rtp.port);
     const callId = await w.arrivedCall('4200', from);
     await waitFor(() => w.events.find((e) => e.topic === `call.answered.${callId}`), {
       timeoutMs: 30_000,
@@ -98,14 +89,7 @@ if ('skip' in sipp || 'skip' in baresip) {
       agentId: 'b1',
       queueId: 'soft',
     });
-    t.same(types(w.callEvents(callId)), [
-      'call.arrived',
-      'call.queued',
-      'call.offered',
-      'call.offer-ended',
-      'call.answered',
-      'call.ended',
-    ]);
+    t.same(types(w.callEvents(callId)), ANSWERED_CALL_EVENTS, 'arrived … offered, answered … ended');
     t.match(w.callEvents(callId)[2]?.data, { agentId: 'b1', devices: 1 }, 'offered to b1’s one device');
     await waitFor(
       () => w.events.slice(from).find((e) => e.topic === 'agent.state.b1' && e.data.to === 'wrap-up'),

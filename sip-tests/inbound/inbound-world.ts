@@ -11,7 +11,7 @@ import { WebSocket } from 'ws';
 import { describeResult, startSipp } from '../harness/sipp.js';
 import type { SippProcess, SippResult } from '../harness/sipp.js';
 import { PatchbayProcess, waitForHttpStatus } from '../../test-support/patchbay-process.js';
-import { freePorts } from '../../test-support/ports.js';
+import { freePort, freePorts } from '../../test-support/ports.js';
 import { waitFor } from '../../test-support/wait.js';
 
 export const TOKEN = 'inbound-test-supervisor-token';
@@ -167,6 +167,19 @@ export class InboundWorld {
     return this.startCaller(scenario, number, from).then((p) => p.done);
   }
 
+  /** A SIPp caller whose SDP offers `rtpPort` (a test's RTP endpoint) and waits for the far end's BYE. */
+  async mediaCaller(number: string, rtpPort: number): Promise<SippProcess> {
+    return startSipp({
+      scenario: 'uac-invite-media-wait-bye',
+      remote: `127.0.0.1:${this.sipPort}`,
+      localPort: await freePort(),
+      service: number,
+      calls: 1,
+      timeoutMs: 90_000,
+      keys: { rtp_port: String(rtpPort) },
+    });
+  }
+
   /** A SIPp caller (from 127.0.0.1 unless `from` says otherwise) dialling `number`. */
   startCaller(
     scenario: string,
@@ -235,6 +248,16 @@ export class InboundWorld {
     });
   }
 }
+
+/** The events of a call answered by the first agent offered, in order. */
+export const ANSWERED_CALL_EVENTS: readonly string[] = [
+  'call.arrived',
+  'call.queued',
+  'call.offered',
+  'call.offer-ended',
+  'call.answered',
+  'call.ended',
+];
 
 /** The topics' event types of one call, in order (call.arrived, call.queued, ...). */
 export const types = (events: readonly Envelope[]): string[] =>
