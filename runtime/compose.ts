@@ -71,6 +71,8 @@ export interface StartOptions {
   clock?: Clock;
   /** The router's calls and subscriptions, for the drain phases (default: none). */
   activity?: RouterActivity;
+  /** A bus to use instead of the configured one (a benchmark observing publications); drained at shutdown. */
+  bus?: EventBus;
   shutdown?: Pick<ShutdownOptions, 'budgetMs' | 'phaseTimeoutsMs' | 'minPhaseMs'>;
 }
 
@@ -97,6 +99,8 @@ interface Context {
   version: string;
   /** The one registry /metrics serves. */
   metrics: Metrics;
+  /** StartOptions.bus, when given. */
+  injectedBus?: EventBus;
   /** Gateway admission (`gateways.service.admitInvite`), health and outbound plan, once started. */
   gateways?: RunningGateways;
   /** Call records, queue board and their metrics and routes (records-wiring.ts), once started. */
@@ -162,6 +166,7 @@ function context(cfg: PatchbayConfig, opts: StartOptions): Context {
     clock,
     hooks: {},
     activity: opts.activity ?? idleActivity,
+    ...(opts.bus ? { injectedBus: opts.bus } : {}),
     readiness: new Readiness({ clock }),
     version: packageVersion(),
     metrics: createMetrics(),
@@ -174,7 +179,9 @@ async function assemble(ctx: Context): Promise<Parts> {
   hooks['close-database'] = () => storage.close();
   readiness.register('database', databaseCheck(storage));
   const bus = await step(ctx, 'bus', () =>
-    createBus({ nodeId: cfg.node.id, logger: componentLogger(ctx.logger, 'bus'), ...busUrl(cfg) }),
+    ctx.injectedBus
+      ? Promise.resolve(ctx.injectedBus)
+      : createBus({ nodeId: cfg.node.id, logger: componentLogger(ctx.logger, 'bus'), ...busUrl(cfg) }),
   );
   hooks['drain-bus'] = () => bus.drain();
   readiness.register('bus', busCheck(bus));
