@@ -126,20 +126,22 @@ async function notReady(base: string, ids: readonly string[]): Promise<string[]>
   });
 }
 
-export async function startInboundWorld(o: InboundWorldOptions): Promise<InboundWorld> {
-  const t0 = performance.now();
-  const [sip, admin, http, ...ports] = await freePorts(3 + o.devicePorts);
-  if (sip === undefined || admin === undefined || http === undefined) throw new Error('no free ports');
-  const ids = Array.from({ length: o.agents }, (_, i) => agentId(i));
-  const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-inbound-'));
-  const file = join(dir, 'patchbay.yaml');
-  writeFileSync(file, configYaml({ sip, admin, http }, ids));
-  const patchbay = await forkIpcChild<PatchbayCommand, PatchbayReport>(CHILD, [file], o.execArgv);
-  const { httpUrl, sipPort } = patchbay.ready;
-  const target = `127.0.0.1:${sipPort}`;
+/** Asks patchbay to stop and waits for its process to end (it writes --cpu-prof profiles as it exits). */
+async function stopPatchbay(patchbay: IpcChild<PatchbayCommand, PatchbayReport>, dir: string): Promise<void> {
+  const exited = new Promise((resolve) => patchbay.child.once('exit', resolve));
+  await patchbay.ask({ op: 'stop' }, 'stopped').catch(() => undefined);
+  const timer = setTimeout(() => patchbay.child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Registers every agent over SIP, logs them in and waits until all are ready. */
+async function readyAgents(o: InboundWorldOptions, ids: readonly string[], ports: number[], ready: Ready) {
   const t1 = performance.now();
   const per = Math.ceil(ids.length / ports.length);
   const slices = ports.map((_, i) => ids.slice(i * per, (i + 1) * per));
+  const target = `127.0.0.1:${ready.sipPort}`;
   await Promise.all(
     slices.map((slice, i) =>
       registerAgents(
@@ -151,20 +153,39 @@ export async function startInboundWorld(o: InboundWorldOptions): Promise<Inbound
     ),
   );
   const t2 = performance.now();
-  await loginAll(httpUrl, ids);
-  await waitFor(async () => ((await notReady(httpUrl, ids)).length === 0 ? true : undefined), {
+  await loginAll(ready.httpUrl, ids);
+  await waitFor(async () => ((await notReady(ready.httpUrl, ids)).length === 0 ? true : undefined), {
     timeoutMs: 60_000,
     intervalMs: 500,
     what: `all ${ids.length} agents ready`,
   });
-  const t3 = performance.now();
-  const s = (a: number, b: number): number => Number(((b - a) / 1000).toFixed(1));
+  return { register: seconds(t1, t2), ready: seconds(t2, performance.now()) };
+}
+
+type Ready = Extract<PatchbayReport, { kind: 'ready' }>;
+const seconds = (a: number, b: number): number => Number(((b - a) / 1000).toFixed(1));
+
+export async function startInboundWorld(o: InboundWorldOptions): Promise<InboundWorld> {
+  const t0 = performance.now();
+  const [sip, admin, http, ...ports] = await freePorts(3 + o.devicePorts);
+  if (sip === undefined || admin === undefined || http === undefined) throw new Error('no free ports');
+  const ids = Array.from({ length: o.agents }, (_, i) => agentId(i));
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-inbound-'));
+  const file = join(dir, 'patchbay.yaml');
+  writeFileSync(file, configYaml({ sip, admin, http }, ids));
+  const patchbay = await forkIpcChild<PatchbayCommand, PatchbayReport>(CHILD, [file], o.execArgv);
+  const { httpUrl, sipPort } = patchbay.ready;
+  const start = seconds(t0, performance.now());
+  const setup = await readyAgents(o, ids, ports, patchbay.ready).catch(async (err: unknown) => {
+    await stopPatchbay(patchbay, dir); // a failed set-up leaves no process behind
+    throw err;
+  });
   return {
     patchbay,
-    sipTarget: target,
+    sipTarget: `127.0.0.1:${sipPort}`,
     devicePorts: ports,
     agentIds: ids,
-    setupSeconds: { start: s(t0, t1), register: s(t1, t2), ready: s(t2, t3) },
+    setupSeconds: { start, ...setup },
     notReady: () => notReady(httpUrl, ids),
     queueLive: async () => {
       const view = (await api(httpUrl, '/api/v1/queues/bench')).json as {
@@ -172,14 +193,6 @@ export async function startInboundWorld(o: InboundWorldOptions): Promise<Inbound
       };
       return view.live ?? undefined;
     },
-    stop: async () => {
-      const exited = new Promise((resolve) => patchbay.child.once('exit', resolve));
-      await patchbay.ask({ op: 'stop' }, 'stopped').catch(() => undefined);
-      // The process ends by itself after shutdown (and writes --cpu-prof profiles as it exits).
-      const timer = setTimeout(() => patchbay.child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => stopPatchbay(patchbay, dir),
   };
 }
