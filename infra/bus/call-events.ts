@@ -57,6 +57,7 @@ export const CALL_EVENTS = {
       offerId: Type.String(),
       agentId: Type.String(),
       queueId: Type.Optional(Type.String()),
+      caller: Type.Optional(Type.String({ description: "The caller's number, as in call.arrived" })),
       devices: Type.Integer({ minimum: 0 }),
       personalManager: Type.Boolean(),
       at,

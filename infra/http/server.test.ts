@@ -209,5 +209,5 @@ t.test('the events endpoint without an upgrade: 400 without topics, 426 with the
     method: 'GET',
     url: `/api/v1/events?topics=agent.>&token=${TOKENS.agent}`,
   });
-  t.equal(agent.statusCode, 403, 'query token accepted, agent role too low');
+  t.equal(agent.statusCode, 426, 'query token accepted for an agent too (its stream is scoped)');
 });

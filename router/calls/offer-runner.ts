@@ -100,6 +100,7 @@ export class OfferRunner {
         offerId,
         agentId,
         queueId: offer.queueId,
+        caller: live.caller,
         devices,
         personalManager,
       });

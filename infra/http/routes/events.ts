@@ -2,8 +2,9 @@
  * `GET /api/v1/events?topics=agent.>,queue.*` (WebSocket): streams every bus envelope matching the
  * topic patterns, one JSON text message per envelope. Auth: bearer token in the Authorization header,
  * or `?token=` for browsers. One bus subscription per pattern per socket, all removed on close; an
- * envelope matching several patterns is sent once. A client that stops reading (more than
- * `maxBufferedBytes` queued) is closed with 1013 and should reconnect. Messages from the client are
+ * envelope matching several patterns is sent once. An agent token sees only envelopes whose payload
+ * names its own agent (`envelopeScope`), e.g. its offers on `call.offered.>`. A client that stops
+ * reading (more than `maxBufferedBytes` queued) is closed with 1013 and should reconnect. Messages from the client are
  * ignored. A plain HTTP GET (no upgrade) gets 426.
  */
 import { Type } from '@sinclair/typebox';
@@ -12,11 +13,13 @@ import type { WebSocket } from '@fastify/websocket';
 import type { BusEnvelope, EventBus, Unsubscribe } from '../../bus/types.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
 import { UpgradeRequiredError } from '../errors.js';
+import { envelopeScope } from '../event-scope.js';
+import type { EnvelopeFilter } from '../event-scope.js';
 import { routeSchema } from '../route.js';
 import { MAX_PATTERNS, splitTopics, TOPICS_PATTERN } from '../topics.js';
 
-/** Role needed to open the stream (agent-scoped streams come with the agent desktop). */
-export const EVENTS_ACCESS = 'supervisor';
+/** Role needed to open the stream; an agent token's stream is scoped to its agent (event-scope.ts). */
+export const EVENTS_ACCESS = 'agent';
 
 const EventsQuery = Type.Object(
   {
@@ -70,7 +73,7 @@ function streamEvents(socket: WebSocket, request: FastifyRequest, deps: EventsDe
     socket.close(1008, `at most ${MAX_PATTERNS} topic patterns`);
     return;
   }
-  const deliver = deliverer(socket, deps);
+  const deliver = deliverer(socket, deps, envelopeScope(request.principal));
   const unsubscribes: Unsubscribe[] = [];
   try {
     for (const p of patterns) unsubscribes.push(deps.bus.subscribe(p, deliver));
@@ -92,11 +95,15 @@ function streamEvents(socket: WebSocket, request: FastifyRequest, deps: EventsDe
 }
 
 /** The per-socket bus handler: sends each envelope once, closing a socket that stopped reading. */
-function deliverer(socket: WebSocket, deps: EventsDeps): (envelope: BusEnvelope) => void {
+function deliverer(
+  socket: WebSocket,
+  deps: EventsDeps,
+  visible: EnvelopeFilter,
+): (envelope: BusEnvelope) => void {
   const maxBuffered = deps.maxBufferedBytes ?? 1024 * 1024;
   const recent = new Set<string>();
   return (envelope) => {
-    if (socket.readyState !== socket.OPEN || recent.has(envelope.id)) return;
+    if (socket.readyState !== socket.OPEN || recent.has(envelope.id) || !visible(envelope)) return;
     recent.add(envelope.id);
     if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value ?? '');
     if (socket.bufferedAmount > maxBuffered) {
