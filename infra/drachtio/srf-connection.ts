@@ -25,6 +25,16 @@ export type Srf = SrfClass & {
   refer(handler: SrfHandler): void;
 };
 
+/**
+ * True once drachtio-srf has ended the dialog (BYE received or sent). srf 5.0.29 keeps this in the
+ * untyped `connected` field, and it emits `destroy` only once, then drops every listener: a dialog
+ * whose BYE was read in the same socket read as its creation has already ended by the time an
+ * awaited `createUAS`/`createUAC` resumes, so listeners attached then would never fire.
+ */
+export function isDialogEnded(dialog: SrfDialog): boolean {
+  return (dialog as unknown as { connected?: unknown }).connected === false;
+}
+
 export interface DrachtioTarget {
   host: string;
   port: number;

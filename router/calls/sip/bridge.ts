@@ -4,6 +4,7 @@
  * back (RFC 3264 §8 hold/resume). Each side ends at most once. With media anchored (`media`), the
  * offer and the answer of a re-INVITE go through the media relay on the way.
  */
+import { isDialogEnded } from '../../../infra/drachtio/srf-connection.js';
 import type { SrfDialog, SrfRequest, SrfResponse } from '../../../infra/drachtio/srf-connection.js';
 import type { CallLog } from '../call-ports.js';
 import type { HungUpBy } from '../model/call.js';
@@ -60,4 +61,13 @@ export function bridge(caller: SrfDialog, other: SrfDialog, hooks: BridgeHooks):
   other.on('destroy', () => end('agent', caller));
   caller.on('modify', relay(other, 'caller', hooks));
   other.on('modify', relay(caller, 'agent', hooks));
+  // A side that ended before we could listen (its BYE came with its creation) ends the bridge, or
+  // the other leg and its agent would stay up for good. Deferred past the microtasks that report
+  // the answer, so the hang-up reaches a call that is already connected.
+  if (isDialogEnded(caller) || isDialogEnded(other)) {
+    setImmediate(() => {
+      if (isDialogEnded(caller)) end('caller', other);
+      else end('agent', caller);
+    });
+  }
 }
