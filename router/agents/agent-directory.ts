@@ -117,6 +117,16 @@ export class AgentDirectory implements RegistrarLookups {
     return this.#store(current, fields, credentials, current.source);
   }
 
+  /**
+   * Makes `number` a personal customer of the agent (stored, new version, `directory.agent.changed`
+   * so the router re-reads it); already one of its customers → unchanged. Another agent's → 409.
+   */
+  async addCustomer(id: string, number: string): Promise<AgentRecord> {
+    const current = await this.get(id);
+    if (current.personalCustomers.includes(number)) return current;
+    return this.patch(id, { personalCustomers: [...current.personalCustomers, number] });
+  }
+
   async remove(id: string): Promise<AgentRecord> {
     const current = await this.get(id);
     if (!(await this.#repo.remove(id))) throw new AgentNotFoundError(id);

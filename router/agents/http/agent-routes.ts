@@ -4,11 +4,18 @@
  * documented in OpenAPI). `toApiError` below is THE mapping from directory errors to HTTP:
  * not found → 404, conflicts → 409, rule violations → 400 with one detail per field.
  */
-import { addRoute, ConflictError, NotFoundError, ValidationError } from '../../../infra/http/index.js';
+import {
+  addRoute,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../../infra/http/index.js';
 import { ErrorBodySchema } from '../../../infra/http/index.js';
 import { toView } from '../model/agent.js';
 import type { AgentRecord } from '../model/agent.js';
 import {
+  AgentCustomerBody,
   AgentIdParams,
   AgentList,
   AgentPatch,
@@ -52,6 +59,7 @@ export function registerAgentRoutes(app: HttpApp, directory: AgentDirectory): vo
   registerReadRoutes(app, directory);
   registerCreateRoute(app, directory);
   registerWriteRoutes(app, directory);
+  registerCustomerRoute(app, directory);
 }
 
 function registerReadRoutes(app: HttpApp, directory: AgentDirectory): void {
@@ -134,5 +142,29 @@ function registerWriteRoutes(app: HttpApp, directory: AgentDirectory): void {
     response: AgentView,
     otherResponses: notFound,
     handler: ({ params }) => view(() => directory.remove(params.id)),
+  });
+}
+
+/**
+ * After a call, the agent (its own id only) or a supervisor makes the caller a personal customer
+ * (issue 5: the personal-manager link made permanent).
+ */
+function registerCustomerRoute(app: HttpApp, directory: AgentDirectory): void {
+  addRoute(app, {
+    method: 'POST',
+    url: `${BASE}/:id/customers`,
+    access: 'agent',
+    tags: TAGS,
+    summary: 'Make a caller number a personal customer of the agent',
+    description: 'Idempotent; 409 when the number is another agent’s customer. Agent tokens: own id only.',
+    params: AgentIdParams,
+    body: AgentCustomerBody,
+    response: AgentView,
+    otherResponses: { ...writeErrors, 403: ErrorBodySchema },
+    handler: ({ params, body, principal }) => {
+      if (principal?.role === 'agent' && principal.agentId !== params.id)
+        throw new ForbiddenError('an agent token may only add its own customers');
+      return view(() => directory.addCustomer(params.id, body.number));
+    },
   });
 }

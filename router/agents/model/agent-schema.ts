@@ -167,6 +167,10 @@ export const AgentView = strict(
 export const AgentList = Type.Object({ agents: Type.Array(AgentView) });
 export const AgentIdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
+/** POST /api/v1/agents/:id/customers: make a caller number a personal customer of the agent. */
+export const AgentCustomerBody = Type.Object({ number: CallerNumber }, { additionalProperties: false });
+export type AgentCustomerInput = Static<typeof AgentCustomerBody>;
+
 /** Read-only all the way down: the frozen config and request bodies are both accepted. */
 export type Frozen<T> = T extends readonly (infer U)[]
   ? readonly Frozen<U>[]
