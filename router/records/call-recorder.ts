@@ -1,27 +1,40 @@
 /**
- * The call recorder: subscribes to `call.>` and writes each event into `calls` / `call_offers`
- * through the pure merges of `model/`, so duplicates and out-of-order events give the right rows.
+ * The call recorder: subscribes to `call.>` and writes each call's events into `calls` /
+ * `call_offers` through the pure merges of `model/`, so duplicates and out-of-order events give the
+ * right rows — coalesced, so that a call costs a share of a few statements, not a read and a write
+ * per event:
  *
- * - Events of one call are applied one after another (per-call serial queue); calls in parallel.
- * - Between nodes, rows carry a version: a save that lost a race reloads and merges again.
+ * - Events wait in memory per call (`live-calls.ts`). A call is written once its `call.ended` is
+ *   seen; calls still live are written every `flushIntervalMs` (5 s), and everything at `idle()` /
+ *   `stop()`. Writes run one batch at a time: up to `batchMax` calls, whose rows are folded and
+ *   saved with ONE multi-row upsert per table (`row-batch.ts`); calls that end meanwhile make the
+ *   next batch, so batches grow with the load.
+ * - No read in the common case: a call's rows are assumed absent until a save says another writer
+ *   has them (several nodes, scope `all`, an event after the call was forgotten); those rows are
+ *   reloaded (one query) and merged again — rows carry a version.
  * - A failing database is retried with bounded exponential backoff (`retry.initialMs` doubling to
- *   `retry.maxMs`) for as long as it takes; events wait in a buffer of at most `bufferMax` (those
- *   beyond are dropped: `patchbay_records_dropped_total{reason="buffer-full"}` and a log line).
- *   The first failure and the recovery are logged, each retry is counted.
+ *   `retry.maxMs`) for as long as it takes; at most `bufferMax` events wait (those beyond are
+ *   dropped: `patchbay_records_dropped_total{reason="buffer-full"}` and a log line). The first
+ *   failure and the recovery are logged, each retry is counted.
  * - `scope: 'local'` records only events this node published (each event written once per
  *   cluster, metrics summable across nodes); `'all'` records every event on the bus.
- * - Facts (first answer, end, offer end) go to `onFacts` once the row is written.
+ * - Each event is counted (`written` / `duplicate` / `conflict`) and its facts (first answer, end,
+ *   offer end) go to `onFacts` once the batch holding it is written.
  */
 import type { BusEnvelope, EventBus, Unsubscribe } from '../../infra/bus/index.js';
 import type { CallMetrics } from '../../infra/telemetry/call-metrics.js';
-import type { Clock } from '../../sip-engine/util/clock.js';
-import { KeyedSerialQueue } from '../agent-state/serial-queue.js';
+import type { Clock, TimerHandle } from '../../sip-engine/util/clock.js';
+import { LiveCalls } from './live-calls.js';
+import type { LiveCall } from './live-calls.js';
 import { mergeCallEvent } from './model/call-record.js';
-import type { CallFact } from './model/call-record.js';
+import type { CallFact, CallRecord } from './model/call-record.js';
 import { mergeOfferEvent } from './model/offer-record.js';
-import type { OfferFact } from './model/offer-record.js';
-import { isOfferEvent, toRecordEvent } from './model/record-events.js';
+import type { OfferFact, OfferRecord } from './model/offer-record.js';
+import { toRecordEvent } from './model/record-events.js';
 import type { CallEvent, OfferEvent, RecordEvent } from './model/record-events.js';
+import { commitRow, ContentionError, CONTENTION_ATTEMPTS, writeRows } from './row-batch.js';
+import type { Done, PendingRow, TableOps } from './row-batch.js';
+import { offerKeyCallId } from './store/record-store.js';
 import type { RecordStore } from './store/record-store.js';
 
 export type RecorderScope = 'local' | 'all';
@@ -44,56 +57,70 @@ export interface CallRecorderDeps {
   onFacts?: (facts: readonly Fact[]) => void;
   bufferMax?: number;
   retry?: { initialMs: number; maxMs: number };
+  /** Calls still live are written this often (default 5 s). */
+  flushIntervalMs?: number;
+  /** Calls per batch (default 500). */
+  batchMax?: number;
+  /** A call written and without an event this long is forgotten (default 10 min). */
+  forgetIdleMs?: number;
 }
 
-interface Applied {
-  readonly result: 'written' | 'duplicate' | 'conflict';
-  readonly facts: readonly Fact[];
-  readonly reason?: string;
-}
-
-function unchanged(m: { kind: 'unchanged' } | { kind: 'conflict'; reason: string }): Applied {
-  return m.kind === 'unchanged'
-    ? { result: 'duplicate', facts: [] }
-    : { result: 'conflict', facts: [], reason: m.reason };
-}
-
-/** Attempts to win an optimistic save against other writers before backing off like a failure. */
-const CONTENTION_ATTEMPTS = 8;
-
-class ContentionError extends Error {
-  override readonly name = 'ContentionError';
-  readonly code = 'contention';
-}
+const DEFAULTS = { bufferMax: 10_000, flushIntervalMs: 5_000, batchMax: 500, forgetIdleMs: 600_000 };
 
 export class CallRecorder {
   readonly #d: CallRecorderDeps;
-  readonly #serial = new KeyedSerialQueue();
-  readonly #bufferMax: number;
+  readonly #live = new LiveCalls();
+  readonly #o: typeof DEFAULTS;
   readonly #retry: { initialMs: number; maxMs: number };
-  #pending = 0;
+  readonly #callOps: TableOps<CallRecord, CallEvent, CallFact>;
+  readonly #offerOps: TableOps<OfferRecord, OfferEvent, OfferFact>;
+  #draining: Promise<void> | undefined;
+  #kickQueued = false;
   #failing = false;
   #abandon = false;
+  #timer: TimerHandle | undefined;
   #unsubscribe: Unsubscribe | undefined;
 
   constructor(deps: CallRecorderDeps) {
     this.#d = deps;
-    this.#bufferMax = deps.bufferMax ?? 10_000;
+    this.#o = {
+      bufferMax: deps.bufferMax ?? DEFAULTS.bufferMax,
+      flushIntervalMs: deps.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
+      batchMax: deps.batchMax ?? DEFAULTS.batchMax,
+      forgetIdleMs: deps.forgetIdleMs ?? DEFAULTS.forgetIdleMs,
+    };
     this.#retry = deps.retry ?? { initialMs: 100, maxMs: 5_000 };
+    const store = deps.store;
+    this.#callOps = {
+      merge: mergeCallEvent,
+      load: (k) => store.loadCalls(k),
+      save: (r) => store.saveCalls(r),
+    };
+    this.#offerOps = {
+      merge: mergeOfferEvent,
+      load: (keys) => loadOffersByKey(store, keys),
+      save: (r) => store.saveOffers(r),
+    };
   }
 
   start(): void {
-    this.#unsubscribe ??= this.#d.bus.subscribe('call.>', (e) => this.accept(e));
+    if (this.#unsubscribe !== undefined) return;
+    this.#unsubscribe = this.#d.bus.subscribe('call.>', (e) => this.accept(e));
+    this.#schedule();
   }
 
-  /** Events buffered or being written. */
+  /** Events waiting in memory or being written. */
   get pending(): number {
-    return this.#pending;
+    return this.#live.pending;
   }
 
-  /** Resolves when every accepted event has been written (or given up at shutdown). */
-  idle(): Promise<void> {
-    return this.#serial.idle();
+  /** Writes every accepted event now (live calls too); resolves when written (or given up at shutdown). */
+  async idle(): Promise<void> {
+    while (this.#live.pending > 0 && !this.#abandon) {
+      this.#live.markAllDue();
+      if (this.#live.dueCount === 0 && this.#draining === undefined) return;
+      await this.#startDrain();
+    }
   }
 
   /** Takes one bus envelope (what the subscription does; also for tests). */
@@ -104,7 +131,7 @@ export class CallRecorder {
       this.#d.counters.events.inc({ type: event.type, result: 'foreign' });
       return;
     }
-    if (this.#pending >= this.#bufferMax || this.#abandon) {
+    if (this.#live.pending >= this.#o.bufferMax || this.#abandon) {
       const reason = this.#abandon ? 'shutdown' : 'buffer-full';
       this.#d.counters.dropped.inc({ reason });
       this.#d.logger.error(
@@ -113,103 +140,152 @@ export class CallRecorder {
       );
       return;
     }
-    this.#pending += 1;
-    this.#d.counters.pending.set(this.#pending);
-    void this.#serial
-      .run(event.data.callId, () => this.#applyWithRetry(event))
-      .finally(() => {
-        this.#pending -= 1;
-        this.#d.counters.pending.set(this.#pending);
-      });
+    this.#live.add(event, this.#d.clock.now());
+    this.#d.counters.pending.set(this.#live.pending);
+    if (this.#live.dueCount > 0) this.#kick();
   }
 
   /**
-   * Stops taking events and waits up to `timeoutMs` for the buffer to be written; what is left
-   * then is given up (counted as dropped `shutdown`, logged). Returns how many were given up.
+   * Stops taking events and waits up to `timeoutMs` for everything buffered to be written; what is
+   * left then is given up (counted as dropped `shutdown`, logged). Returns how many were given up.
    */
   async stop(timeoutMs = 3_000): Promise<{ lost: number }> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    let timer: { cancel(): void } | undefined;
+    this.#timer?.cancel();
+    let timer: TimerHandle | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = this.#d.clock.setTimer(() => resolve('timeout'), timeoutMs);
     });
-    const result = await Promise.race([this.#serial.idle().then(() => 'idle' as const), deadline]);
+    const result = await Promise.race([this.idle().then(() => 'idle' as const), deadline]);
     timer?.cancel();
-    if (result === 'idle') return { lost: 0 };
-    const lost = this.#pending;
+    if (result === 'idle' && this.#live.pending === 0) return { lost: 0 };
+    const lost = this.#live.pending;
     this.#abandon = true;
     this.#d.counters.dropped.inc({ reason: 'shutdown' }, lost);
     this.#d.logger.error({ lost }, 'call records not written before shutdown');
     return { lost };
   }
 
-  async #applyWithRetry(event: RecordEvent): Promise<void> {
-    for (let attempt = 0; !this.#abandon; attempt++) {
+  #schedule(): void {
+    this.#timer = this.#d.clock.setTimer(() => {
+      this.#live.forgetIdle(this.#d.clock.now() - this.#o.forgetIdleMs);
+      this.#live.markAllDue();
+      this.#kick();
+      this.#schedule();
+    }, this.#o.flushIntervalMs);
+  }
+
+  /** Starts a drain after the current run of deliveries, so that they make one batch. */
+  #kick(): void {
+    if (this.#draining !== undefined || this.#kickQueued) return;
+    this.#kickQueued = true;
+    queueMicrotask(() => {
+      this.#kickQueued = false;
+      void this.#startDrain();
+    });
+  }
+
+  #startDrain(): Promise<void> {
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+      if (this.#live.dueCount > 0 && !this.#abandon) this.#kick();
+    });
+    return this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    let attempt = 0;
+    while (!this.#abandon) {
+      const batch = this.#live.takeDue(this.#o.batchMax);
+      if (batch.length === 0) return;
       try {
-        const outcome = await this.#apply(event);
-        this.#d.counters.events.inc({ type: event.type, result: outcome.result });
-        if (outcome.result === 'conflict') {
-          this.#d.logger.warn(
-            { callId: event.data.callId, type: event.type, reason: outcome.reason },
-            'call event conflict',
-          );
-        }
+        await this.#writeBatch(batch);
         if (this.#failing) this.#recovered();
-        if (outcome.facts.length > 0) this.#d.onFacts?.(outcome.facts);
-        return;
+        attempt = 0;
       } catch (err) {
-        this.#failed(event, err);
-        await this.#sleep(Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(attempt, 20)));
+        this.#live.requeue(batch);
+        this.#failed(batch, err);
+        await this.#sleep(Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(attempt++, 20)));
       }
     }
   }
 
-  #failed(event: RecordEvent, err: unknown): void {
+  /** One statement per table (plus a reload per round lost to another writer). */
+  async #writeBatch(batch: readonly LiveCall[]): Promise<void> {
+    let written = 0;
+    try {
+      const calls = await writeRows(withPending(batch.map((l) => l.call)), this.#callOps);
+      written += this.#commit(calls.done);
+      const offers = await writeRows(
+        withPending(batch.flatMap((l) => [...l.offers.values()])),
+        this.#offerOps,
+      );
+      written += this.#commit(offers.done);
+      const contended = calls.contended + offers.contended;
+      if (contended > 0) {
+        throw new ContentionError(
+          `${contended} record rows lost ${CONTENTION_ATTEMPTS} concurrent writes in a row`,
+        );
+      }
+    } finally {
+      this.#live.settle(batch, written);
+      this.#d.counters.pending.set(this.#live.pending);
+    }
+  }
+
+  /** Counts the written rows' events, logs conflicts, hands on the facts; returns the events. */
+  #commit<R, E extends RecordEvent, F extends Fact>(done: readonly Done<R, E, F>[]): number {
+    let events = 0;
+    const facts: Fact[] = [];
+    for (const d of done) {
+      commitRow(d);
+      events += d.folded.count;
+      facts.push(...d.folded.facts);
+      for (const r of d.folded.results) {
+        this.#d.counters.events.inc({ type: r.event.type, result: r.result });
+        if (r.result === 'conflict') {
+          this.#d.logger.warn(
+            { callId: r.event.data.callId, type: r.event.type, reason: r.reason },
+            'call event conflict',
+          );
+        }
+      }
+    }
+    if (facts.length > 0) this.#d.onFacts?.(facts);
+    return events;
+  }
+
+  #failed(batch: readonly LiveCall[], err: unknown): void {
     this.#d.counters.retries.inc();
     if (this.#failing) return;
     this.#failing = true;
     const error = err instanceof Error ? err.message : String(err);
     this.#d.logger.warn(
-      { error, callId: event.data.callId, pending: this.#pending },
+      { error, calls: batch.length, pending: this.#live.pending },
       'call records: write failed, retrying',
     );
   }
 
   #recovered(): void {
     this.#failing = false;
-    this.#d.logger.info({ pending: this.#pending }, 'call records: writes succeed again');
+    this.#d.logger.info({ pending: this.#live.pending }, 'call records: writes succeed again');
   }
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.#d.clock.setTimer(resolve, ms));
   }
+}
 
-  async #apply(e: RecordEvent): Promise<Applied> {
-    for (let i = 0; i < CONTENTION_ATTEMPTS; i++) {
-      const applied = isOfferEvent(e) ? await this.#applyOffer(e) : await this.#applyCall(e);
-      if (applied !== 'lost-race') return applied;
-    }
-    throw new ContentionError(
-      `call ${e.data.callId}: lost ${CONTENTION_ATTEMPTS} concurrent writes in a row`,
-    );
-  }
+function withPending<R, E>(rows: readonly PendingRow<R, E>[]): PendingRow<R, E>[] {
+  return rows.filter((r) => r.pending.length > 0);
+}
 
-  async #applyCall(e: CallEvent): Promise<Applied | 'lost-race'> {
-    const loaded = await this.#d.store.loadCall(e.data.callId);
-    const merge = mergeCallEvent(loaded?.record, e);
-    if (merge.kind !== 'changed') return unchanged(merge);
-    return (await this.#d.store.saveCall(merge.record, loaded?.version))
-      ? { result: 'written', facts: merge.facts }
-      : 'lost-race';
-  }
-
-  async #applyOffer(e: OfferEvent): Promise<Applied | 'lost-race'> {
-    const loaded = await this.#d.store.loadOffer(e.data.callId, e.data.offerId);
-    const merge = mergeOfferEvent(loaded?.record, e);
-    if (merge.kind !== 'changed') return unchanged(merge);
-    return (await this.#d.store.saveOffer(merge.record, loaded?.version))
-      ? { result: 'written', facts: merge.facts }
-      : 'lost-race';
-  }
+/** The offer rows of these keys (loaded by their calls: one query). */
+async function loadOffersByKey(store: RecordStore, keys: readonly string[]) {
+  const callIds = new Set(keys.map(offerKeyCallId));
+  const byKey = await store.loadOffers([...callIds]);
+  const wanted = new Set(keys);
+  for (const k of byKey.keys()) if (!wanted.has(k)) byKey.delete(k);
+  return byKey;
 }
