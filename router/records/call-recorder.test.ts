@@ -12,15 +12,11 @@ import type { Db } from '../../infra/db/index.js';
 import { forEachDatabase } from '../../test-support/test-databases.js';
 import { seededRandom } from '../../test-support/seeded-random.js';
 import { waitFor } from '../../test-support/wait.js';
-import { mergeCallEvent } from './model/call-record.js';
-import type { CallRecord } from './model/call-record.js';
-import { mergeOfferEvent } from './model/offer-record.js';
-import type { OfferRecord } from './model/offer-record.js';
-import { isOfferEvent } from './model/record-events.js';
 import type { RecordEvent } from './model/record-events.js';
 import {
   abandonedCall,
   answeredCall,
+  assertRows,
   overflowedCall,
   publishRecordEvent,
   recorderWorld,
@@ -34,30 +30,6 @@ function bus(t: Test, nodeId = 'n1'): MemoryBus {
   const b = new MemoryBus({ nodeId });
   t.teardown(() => b.drain());
   return b;
-}
-
-/** What the rows must be: the events folded in publication order. */
-function expected(events: readonly RecordEvent[]): { calls: Map<string, CallRecord>; offers: OfferRecord[] } {
-  const calls = new Map<string, CallRecord>();
-  const offers = new Map<string, OfferRecord>();
-  for (const e of events) {
-    if (isOfferEvent(e)) {
-      const m = mergeOfferEvent(offers.get(`${e.data.callId}/${e.data.offerId}`), e);
-      if (m.kind === 'changed') offers.set(`${e.data.callId}/${e.data.offerId}`, m.record);
-    } else {
-      const m = mergeCallEvent(calls.get(e.data.callId), e);
-      if (m.kind === 'changed') calls.set(e.data.callId, m.record);
-    }
-  }
-  return { calls, offers: [...offers.values()] };
-}
-
-async function assertRows(t: Test, w: RecorderWorld, events: readonly RecordEvent[]): Promise<void> {
-  const want = expected(events);
-  for (const [id, record] of want.calls) t.same((await w.store.loadCall(id))?.record, record, `call ${id}`);
-  for (const o of want.offers) {
-    t.same((await w.store.loadOffer(o.callId, o.offerId))?.record, o, `offer ${o.callId}/${o.offerId}`);
-  }
 }
 
 function shuffle<T>(xs: readonly T[], random: () => number): T[] {
@@ -94,7 +66,7 @@ function suite(t: Test, db: Db): Promise<void> {
       { ...WAIT, what: 'five ends written' },
     );
     await w.recorder.idle();
-    await assertRows(t, w, events);
+    await assertRows(t, w.store, events);
     t.equal(await w.value('patchbay_calls_total', { queue: 'sales', outcome: 'completed' }), 3);
     t.equal(await w.value('patchbay_calls_total', { queue: 'sales', outcome: 'abandoned' }), 1);
     t.equal(await w.value('patchbay_calls_total', { queue: 'none', outcome: 'rejected' }), 1, 'never queued');
@@ -121,7 +93,7 @@ function suite(t: Test, db: Db): Promise<void> {
     for (const e of delivered) await publishRecordEvent(b, e);
     await b.drain();
     await w.recorder.idle();
-    await assertRows(t, w, events);
+    await assertRows(t, w.store, events);
     const count = async (result: string): Promise<number> => {
       let n = 0;
       for (const type of new Set(events.map((e) => e.type))) {
@@ -163,7 +135,7 @@ function suite(t: Test, db: Db): Promise<void> {
       what: 'buffer written',
     });
     await w.recorder.idle();
-    await assertRows(t, w, events);
+    await assertRows(t, w.store, events);
     t.equal(w.logger.withMsg('call records: writes succeed again').length, 1);
     t.equal(await w.value('patchbay_records_dropped_total', { reason: 'buffer-full' }), undefined);
   });
@@ -184,7 +156,7 @@ function suite(t: Test, db: Db): Promise<void> {
     // c9 has not ended: idle() writes live calls too (else the periodic flush would).
     await w.recorder.idle();
     t.equal(await w.value('patchbay_records_pending'), 0, 'buffer written');
-    await assertRows(t, w, events.slice(0, 3));
+    await assertRows(t, w.store, events.slice(0, 3));
   });
 
   t.test('two recorders on the same calls (scope all) agree; facts once in total', async (t) => {
@@ -195,7 +167,7 @@ function suite(t: Test, db: Db): Promise<void> {
     for (const e of events) await publishRecordEvent(b, e);
     await b.drain();
     await Promise.all([one.recorder.idle(), two.recorder.idle()]);
-    await assertRows(t, one, events);
+    await assertRows(t, one.store, events);
     const completed = async (w: RecorderWorld) =>
       (await w.value('patchbay_calls_total', { queue: 'sales', outcome: 'completed' })) ?? 0;
     t.equal((await completed(one)) + (await completed(two)), 3);

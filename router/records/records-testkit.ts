@@ -2,15 +2,22 @@
  * Test kit: the events call control publishes for typical calls (what `router/calls/` sends), so
  * the records can be tested before and apart from it. Times are `t0 + offset` ms.
  */
+import type { Test } from 'tap';
 import type { EventBus } from '../../infra/bus/index.js';
 import { lookupEvent } from '../../infra/bus/index.js';
 import type { Db } from '../../infra/db/index.js';
 import { createCallMetrics, createMetrics } from '../../infra/telemetry/index.js';
 import type { Metrics } from '../../infra/telemetry/index.js';
 import { systemClock } from '../../sip-engine/util/clock.js';
+import type { Clock } from '../../sip-engine/util/clock.js';
 import { CaptureLogger } from '../../test-support/capture-logger.js';
 import { CallRecorder } from './call-recorder.js';
 import type { RecorderScope } from './call-recorder.js';
+import { mergeCallEvent } from './model/call-record.js';
+import type { CallRecord } from './model/call-record.js';
+import { mergeOfferEvent } from './model/offer-record.js';
+import type { OfferRecord } from './model/offer-record.js';
+import { isOfferEvent } from './model/record-events.js';
 import type { RecordEvent } from './model/record-events.js';
 import { RecordMetrics } from './record-metrics.js';
 import { createRecordStore } from './store/record-store.js';
@@ -209,11 +216,19 @@ export interface RecorderWorld {
   value(name: string, labels?: Record<string, string>): Promise<number | undefined>;
 }
 
-/** A recorder on `bus` writing to `db`, with its own metrics registry (real clock, short backoff). */
+/** A recorder on `bus` writing to `db`, with its own metrics registry (real clock unless given, short backoff). */
 export function recorderWorld(
   db: Db,
   bus: EventBus,
-  opts: { nodeId?: string; scope?: RecorderScope; bufferMax?: number; serviceLevelSeconds?: number } = {},
+  opts: {
+    nodeId?: string;
+    scope?: RecorderScope;
+    bufferMax?: number;
+    serviceLevelSeconds?: number;
+    clock?: Clock;
+    flushIntervalMs?: number;
+    batchMax?: number;
+  } = {},
 ): RecorderWorld {
   const metrics = createMetrics();
   const callMetrics = createCallMetrics(metrics.registry);
@@ -227,7 +242,7 @@ export function recorderWorld(
   const recorder = new CallRecorder({
     bus,
     store,
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     logger,
     counters: callMetrics.records,
     nodeId: opts.nodeId ?? 'n1',
@@ -235,6 +250,8 @@ export function recorderWorld(
     onFacts: (facts) => facts.forEach((f) => sink.observe(f)),
     retry: { initialMs: 20, maxMs: 200 },
     ...(opts.bufferMax !== undefined ? { bufferMax: opts.bufferMax } : {}),
+    ...(opts.flushIntervalMs !== undefined ? { flushIntervalMs: opts.flushIntervalMs } : {}),
+    ...(opts.batchMax !== undefined ? { batchMax: opts.batchMax } : {}),
   });
   recorder.start();
   return {
@@ -244,4 +261,32 @@ export function recorderWorld(
     logger,
     value: async (name, labels) => metricValue(await metrics.text(), name, labels),
   };
+}
+
+/** What the rows must be: the events folded in publication order. */
+export function foldEvents(events: readonly RecordEvent[]): {
+  calls: Map<string, CallRecord>;
+  offers: OfferRecord[];
+} {
+  const calls = new Map<string, CallRecord>();
+  const offers = new Map<string, OfferRecord>();
+  for (const e of events) {
+    if (isOfferEvent(e)) {
+      const m = mergeOfferEvent(offers.get(`${e.data.callId}/${e.data.offerId}`), e);
+      if (m.kind === 'changed') offers.set(`${e.data.callId}/${e.data.offerId}`, m.record);
+    } else {
+      const m = mergeCallEvent(calls.get(e.data.callId), e);
+      if (m.kind === 'changed') calls.set(e.data.callId, m.record);
+    }
+  }
+  return { calls, offers: [...offers.values()] };
+}
+
+/** Asserts that the store's rows are the events folded in order (`t`: a tap test). */
+export async function assertRows(t: Test, store: RecordStore, events: readonly RecordEvent[]): Promise<void> {
+  const want = foldEvents(events);
+  for (const [id, record] of want.calls) t.same((await store.loadCall(id))?.record, record, `call ${id}`);
+  for (const o of want.offers) {
+    t.same((await store.loadOffer(o.callId, o.offerId))?.record, o, `offer ${o.callId}/${o.offerId}`);
+  }
 }
