@@ -122,6 +122,23 @@ const LogSection = section({
   level: oneOf(LOG_LEVELS, { default: 'info', description: 'pino log level' }),
 });
 
+// RFC 4028 §4: no session interval below 90 s. Design §6: session timers and reconciliation reap ghost calls.
+const CallsSection = section({
+  sessionExpiresS: Type.Integer({
+    minimum: 90,
+    maximum: 86400,
+    default: 1800,
+    description:
+      'Session-Expires on both legs of every connected call (RFC 4028): a leg whose peer vanished ends within it',
+  }),
+  reconcileIntervalS: Type.Integer({
+    minimum: 0,
+    default: 30,
+    description:
+      'Seconds between sweeps ending calls whose dialog ended unreported and agents on calls that are gone; 0 = none',
+  }),
+});
+
 const list = (description: string) => Type.Array(NamedItem, { default: [], description });
 
 export const ConfigSchema = Type.Object(
@@ -135,6 +152,7 @@ export const ConfigSchema = Type.Object(
     http: HttpSection,
     log: LogSection,
     records: RecordsSection,
+    calls: CallsSection,
     gateways: Type.Array(GatewaySpec, {
       default: [],
       description: 'Trunks calls arrive on and leave through (gateways/model/gateway-schema.ts)',

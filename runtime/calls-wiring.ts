@@ -102,6 +102,7 @@ export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
     facts: (id) => facts.get(id),
     queues,
     log,
+    reconcileIntervalMs: d.cfg.calls.reconcileIntervalS * 1000,
   });
   await coordinator.start();
   const service = d.gateways?.service;
@@ -114,6 +115,7 @@ export async function startCalls(d: CallsWiringDeps): Promise<CallsWiring> {
       bindingTargets(await bindings.listByAgent(agentId, d.clock.wallNow().getTime())),
     dialOut: d.dialOut ?? (service ? overflowDialer(service, OVERFLOW_ATTEMPT_TIMEOUT_MS) : noDialOut),
     ...(hold ? { holdOf: hold.holdOf } : {}),
+    sessionExpiresS: d.cfg.calls.sessionExpiresS,
   });
   const admitInbound = service ? srfAdmitInbound(service) : undefined;
   return {

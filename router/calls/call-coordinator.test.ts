@@ -15,6 +15,7 @@ import type { QueueSpecData } from '../queues/model/queue-schema.js';
 import { waitFor } from '../../test-support/wait.js';
 import { CallCoordinator } from './call-coordinator.js';
 import type { CallControl, OfferRequest, OfferResult, OverflowResult } from './call-ports.js';
+import type { HungUpBy } from './model/call.js';
 
 const db = await openTestDb(t);
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -24,6 +25,8 @@ class ScriptedCall implements CallControl {
   readonly log: string[] = [];
   readonly pending = new Map<string, { req: OfferRequest; settle: (r: OfferResult) => void }>();
   rejected: number | undefined;
+  /** A side whose dialog ended without the SIP layer reporting it (reconciliation finds it). */
+  ended: HungUpBy | undefined;
 
   queued(): void {
     this.log.push('queued');
@@ -47,6 +50,9 @@ class ScriptedCall implements CallControl {
   }
   hangup(): void {
     this.log.push('hangup');
+  }
+  endedSide(): HungUpBy | undefined {
+    return this.ended;
   }
   settle(offerId: string, r: OfferResult): void {
     this.pending.get(offerId)?.settle(r);
@@ -221,4 +227,34 @@ t.test('queue.state: published at start and when a caller waits', async (t) => {
     what: 'queue.state depth 1',
   });
   t.match(waiting.data, { queueId: 'q', open: true, depth: 1, loggedInAgents: 1, availableAgents: 0 });
+});
+
+t.test('reconciliation: a connected call whose agent leg ended unreported is ended', async (t) => {
+  const w = await world(t, [queue({ id: 'q', members: [{ agentId: 'h1', penalty: 0 }] })], ['h1']);
+  const { id, sip } = await arrive(w, 'q');
+  sip.settle(await waitFor(() => sip.offerTo('h1'), { what: 'offer to h1' }), { outcome: 'answered' });
+  await waitFor(async () => (await status(w, 'h1')) === 'on-call', { what: 'h1 on-call' });
+  w.clock.advance(30_000);
+  await waitFor(() => w.coordinator.activeCalls() === 1, { what: 'sweep ran' });
+  t.equal(await status(w, 'h1'), 'on-call', 'both legs up: the call stays');
+  t.notOk(sip.log.includes('hangup'));
+  sip.ended = 'agent'; // e.g. its BYE was read before anyone listened
+  w.clock.advance(30_000);
+  await waitFor(async () => (await status(w, 'h1')) === 'wrap-up', { what: 'h1 wrap-up' });
+  t.ok(sip.log.includes('hangup'), 'BYE to what was left');
+  t.match((await endedEvent(w, id)).data, { outcome: 'completed', hungUpBy: 'agent', agentId: 'h1' });
+});
+
+t.test('reconciliation: an agent on a voice call nobody holds leaves on-call; chats stay', async (t) => {
+  const w = await world(t, [queue({ id: 'q', members: [{ agentId: 'k1', penalty: 0 }] })], ['k1']);
+  await w.service.submit('k1', { type: 'call-started', callId: 'chat-1', channel: 'chat' });
+  await w.service.submit('k1', { type: 'call-started', callId: 'ghost-1', channel: 'voice' });
+  await waitFor(async () => (await status(w, 'k1')) === 'on-call', { what: 'k1 on-call' });
+  w.clock.advance(29_999);
+  t.equal(await status(w, 'k1'), 'on-call', 'not before the interval');
+  w.clock.advance(1);
+  const work = async () =>
+    (await w.service.snapshot('k1'))?.work.map((x) => `${'callId' in x ? x.callId : x.offerId}:${x.state}`);
+  await waitFor(async () => (await work())?.includes('ghost-1:wrap-up'), { what: 'ghost call reaped' });
+  t.same((await work())?.sort(), ['chat-1:on-call', 'ghost-1:wrap-up']);
 });

@@ -10,6 +10,9 @@
  * two offers. Every transient state has a timer, and every exit releases agents, offers, timers:
  *
  *   a call is forgotten (and `call.ended` published) only once its last offer has ended.
+ *
+ * A periodic reconciliation (call-reconciler.ts) ends connected calls whose dialog ended unreported
+ * and takes agents off calls that are gone (design §6: no ghost calls).
  */
 import { admit, decide } from '../queues/policy/decide.js';
 import type { EntryOutcome, Offer } from '../queues/policy/routing-types.js';
@@ -37,6 +40,7 @@ import type { QueueSpecData } from '../queues/model/queue-schema.js';
 import { queueSnapshot } from './queue-snapshot.js';
 import { QueueStatePublisher } from './queue-state-publisher.js';
 import type { LiveCall } from './live-call.js';
+import { CallReconciler } from './call-reconciler.js';
 
 export interface CoordinatorDeps {
   readonly clock: Clock;
@@ -47,6 +51,8 @@ export interface CoordinatorDeps {
   readonly log: CallLog;
   /** Retry-After seconds on a 503 refusal (RFC 3261 §21.5.4). */
   readonly retryAfterS?: number;
+  /** Reconciliation sweep period (config `calls.reconcileIntervalS`); default 30 s, 0 = none. */
+  readonly reconcileIntervalMs?: number;
 }
 
 export type Arrival = { readonly accepted: true } | { readonly accepted: false; readonly status: number };
@@ -59,6 +65,7 @@ export class CallCoordinator implements CallEventsSink {
   readonly #pub: CallPublisher;
   readonly #queueState: QueueStatePublisher;
   readonly #offers: OfferRunner;
+  readonly #reconciler: CallReconciler;
   readonly #idleWaiters: (() => void)[] = [];
   #unsubscribe: Unsubscribe | undefined;
   #dirty = false;
@@ -87,6 +94,19 @@ export class CallCoordinator implements CallEventsSink {
       entryEvent: (live, e) => this.#entryEvent(live, e),
       changed: (live) => this.#changed(live),
     });
+    this.#reconciler = new CallReconciler({
+      clock: deps.clock,
+      intervalMs: deps.reconcileIntervalMs ?? 30_000,
+      log: deps.log,
+      calls: () => this.#calls.values(),
+      agents: async () => {
+        const ids = this.#book.routingAgents().map((r) => r.agent.id);
+        const now = await Promise.all(ids.map((id) => deps.agents.snapshot(id)));
+        return now.filter((a) => a !== undefined);
+      },
+      hungUp: (callId, by) => this.hungUp(callId, by),
+      submit: (agentId, event) => this.#offers.submit(agentId, event),
+    });
   }
 
   /** Loads the members' states, publishes every queue once, follows agent state changes. */
@@ -99,6 +119,7 @@ export class CallCoordinator implements CallEventsSink {
       void this.#agentChanged(agentId);
     });
     this.#queueState.start();
+    this.#reconciler.start();
   }
 
   /** A new call: admitted to its queue (ringback) or refused with a status. */
@@ -201,6 +222,7 @@ export class CallCoordinator implements CallEventsSink {
   close(): void {
     this.#unsubscribe?.();
     this.#queueState.close();
+    this.#reconciler.close();
     for (const live of this.#calls.values()) live.waitTimer?.cancel();
   }
 

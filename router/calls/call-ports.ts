@@ -50,6 +50,11 @@ export interface CallControl {
   overflow(targets: readonly string[]): Promise<OverflowResult>;
   /** Ends a connected call from our side (BYE to both legs). */
   hangup(): void;
+  /**
+   * Reconciliation: for a connected call, the side whose dialog has already ended although no
+   * end was reported (a lost event); undefined while both are up or when not connected.
+   */
+  endedSide(): HungUpBy | undefined;
 }
 
 /** What the SIP layer tells the coordinator. */

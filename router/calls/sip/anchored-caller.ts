@@ -32,6 +32,8 @@ export interface AnchorDeps {
   readonly clock: Clock;
   readonly log: CallLog;
   readonly callId: string;
+  /** Extra headers of the 200 (RFC 4028 §9 Session-Expires). */
+  readonly answerHeaders?: Readonly<Record<string, string>>;
 }
 
 /** RFC 3264 §6: an answer with the offer's media lines, every port 9 (discard). */
@@ -82,7 +84,10 @@ export class AnchoredCaller implements BridgeMedia {
       const agent = await media.offer(CALLER_TAG, offer);
       const caller = await media.answer(CALLER_TAG, AGENT_TAG, placeholderAnswer(agent));
       await media.block(CALLER_TAG);
-      const dialog = await d.srf.createUAS(d.req, d.res, { localSdp: caller });
+      const dialog = await d.srf.createUAS(d.req, d.res, {
+        localSdp: caller,
+        headers: { ...d.answerHeaders },
+      });
       const a = new AnchoredCaller(d, media, { agent, caller }, dialog);
       void a.#player.start();
       return a;

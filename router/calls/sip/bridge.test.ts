@@ -9,9 +9,20 @@ import type { SrfDialog } from '../../../infra/drachtio/srf-connection.js';
 import type { HungUpBy } from '../model/call.js';
 import { bridge } from './bridge.js';
 
+const sdp = (version: number, dir = 'sendrecv'): string =>
+  `v=0\r\no=x 1 ${version} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=${dir}\r\n`;
+
 class FakeDialog extends EventEmitter {
   connected = true;
   destroyed = 0;
+  remote = { sdp: sdp(1) };
+  local = { sdp: sdp(7) };
+  readonly offered: string[] = [];
+  /** Our re-INVITE to this side: it answers with its SDP, version bumped. */
+  modify(body: string): Promise<string> {
+    this.offered.push(body);
+    return Promise.resolve(sdp(2, 'recvonly'));
+  }
   destroy(_opts?: unknown, cb?: () => void): void {
     this.destroyed++;
     this.connected = false;
@@ -88,4 +99,57 @@ t.test('two live sides: nothing ends by itself', async (t) => {
   await nextTurn();
   t.same(w.ends, []);
   t.equal(w.caller.destroyed + w.agent.destroyed, 0);
+});
+
+interface Sent {
+  status: number;
+  opts?: { body?: string; headers?: Record<string, string> };
+}
+
+/** A re-INVITE or UPDATE from the peer, as srf hands it over (remote SDP already stored). */
+function inDialog(d: FakeDialog, event: 'modify' | 'update', body: string, se?: string): Promise<Sent> {
+  return new Promise((resolve) => {
+    const req = { body, get: (h: string) => (h === 'Session-Expires' ? se : undefined) };
+    const res = {
+      send: (status: number, opts?: Sent['opts']) => resolve({ status, ...(opts ? { opts } : {}) }),
+    };
+    if (event === 'modify') d.remote.sdp = body;
+    d.emit(event, req, res);
+  });
+}
+
+t.test(
+  'a session refresh (same o= line) is answered on its leg with Session-Expires (RFC 4028 §9)',
+  async (t) => {
+    const w = world();
+    w.run();
+    const r = await inDialog(w.caller, 'modify', sdp(1), '1800;refresher=uac');
+    t.equal(r.status, 200);
+    t.equal(r.opts?.body, w.caller.local.sdp, 'our last SDP again');
+    t.match(r.opts?.headers, { 'Session-Expires': '1800;refresher=uac', Require: 'timer' });
+    t.same(w.agent.offered, [], 'not relayed to the agent');
+  },
+);
+
+t.test('a changed SDP (hold) is relayed, and the 2xx still echoes Session-Expires', async (t) => {
+  const w = world();
+  w.run();
+  const r = await inDialog(w.caller, 'modify', sdp(2, 'sendonly'), '900;refresher=uas');
+  t.equal(w.agent.offered.length, 1, 'relayed to the agent');
+  t.match(r.opts?.body, /a=recvonly/, "the agent's answer");
+  t.match(r.opts?.headers, { 'Session-Expires': '900;refresher=uas' });
+  // The same SDP again is now a refresh of the new session version.
+  const again = await inDialog(w.caller, 'modify', sdp(2, 'sendonly'));
+  t.equal(again.status, 200);
+  t.equal(w.agent.offered.length, 1, 'the refresh is not relayed');
+  t.notOk(again.opts?.headers?.['Session-Expires'], 'no timer asked, none given');
+});
+
+t.test('an UPDATE refresh without SDP is answered 200 with its Session-Expires', async (t) => {
+  const w = world();
+  w.run();
+  const r = await inDialog(w.agent, 'update', '', '600');
+  t.equal(r.status, 200);
+  t.equal(r.opts?.body, undefined);
+  t.match(r.opts?.headers, { 'Session-Expires': '600;refresher=uac' });
 });

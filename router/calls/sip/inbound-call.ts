@@ -16,6 +16,8 @@
  *
  * The caller's CANCEL (RFC 3261 §9.2) or BYE ends every leg; a BYE from either side ends the other
  * leg (§15.1.1); re-INVITEs and UPDATEs pass through both ways (hold/resume, RFC 3264 §8.4).
+ * With `sessionExpiresS`, every leg carries an RFC 4028 session timer (policy/session-timer.ts):
+ * a leg whose peer vanished expires, and its BYE ends the call like any other.
  */
 import type { Srf, SrfDialog, SrfRequest, SrfResponse } from '../../../infra/drachtio/srf-connection.js';
 import type { DialOut } from './dial-out.js';
@@ -31,7 +33,10 @@ import type {
   OfferResult,
   OverflowResult,
 } from '../call-ports.js';
+import type { HungUpBy } from '../model/call.js';
 import { failureOfStatus } from '../policy/offer-failure.js';
+import { answerSessionHeaders, offerSessionHeaders } from '../policy/session-timer.js';
+import { isDialogEnded } from '../../../infra/drachtio/srf-connection.js';
 import { Fork } from './fork.js';
 import type { ForkTarget } from './fork.js';
 import { bridge } from './bridge.js';
@@ -46,6 +51,8 @@ export interface InboundCallDeps {
   readonly log: CallLog;
   /** The agent's registered devices (registrar bindings). */
   readonly devicesOf: (agentId: string) => Promise<ForkTarget[]>;
+  /** RFC 4028 session interval for every leg (config `calls.sessionExpiresS`); absent: none. */
+  readonly sessionExpiresS?: number;
   /** Dials one overflow target (gateways or a SIP URI). */
   readonly dialOut: DialOut;
   /** rtpengine configured: answer the queued caller and play hold music instead of ringback. */
@@ -152,16 +159,29 @@ export class InboundCall implements CallControl {
     return { answered: false, status: this.#phase === 'waiting' ? status : 487, target: targets.join(',') };
   }
 
+  endedSide(): HungUpBy | undefined {
+    if (this.#phase !== 'connected' || !this.#dialogs) return undefined;
+    if (isDialogEnded(this.#dialogs.caller)) return 'caller';
+    return isDialogEnded(this.#dialogs.other) ? 'agent' : undefined;
+  }
+
   hangup(): void {
     this.#endAnchored(false);
     if (!this.#dialogs) return;
-    this.#dialogs.caller.destroy(undefined, () => undefined);
-    this.#dialogs.other.destroy(undefined, () => undefined);
+    this.#phase = 'gone';
+    this.#releaseOut?.();
+    this.#releaseOut = undefined;
+    for (const d of [this.#dialogs.caller, this.#dialogs.other]) {
+      if (!isDialogEnded(d)) d.destroy(undefined, () => undefined); // no BYE to an ended dialog
+    }
   }
 
+  /** Caller identity and, with a session interval, the RFC 4028 §7.1 headers of legs we start. */
   #identity(): Record<string, string> {
     const user = userPart(this.#d.caller);
+    const st = this.#d.sessionExpiresS;
     return {
+      ...(st !== undefined ? offerSessionHeaders(st) : {}),
       From: `<sip:${user}@localhost>`,
       'P-Asserted-Identity': `<sip:${user}@localhost>`,
       'X-Patchbay-Call-Id': this.#d.callId,
@@ -204,6 +224,7 @@ export class InboundCall implements CallControl {
         hold: hold.media,
         waitOf: hold.waitOf,
         clock: hold.clock,
+        answerHeaders: this.#callerSessionHeaders(),
       });
       a.dialog.on('destroy', () => {
         void a.end(); // the caller's BYE (RFC 3261 §15.1.2), queued or bridged
@@ -237,7 +258,10 @@ export class InboundCall implements CallControl {
     try {
       const caller = anchored
         ? await anchored.connect(other.remote.sdp).then(() => anchored.dialog)
-        : await this.#d.srf.createUAS(this.#d.req, this.#d.res, { localSdp: other.remote.sdp });
+        : await this.#d.srf.createUAS(this.#d.req, this.#d.res, {
+            localSdp: other.remote.sdp,
+            headers: this.#callerSessionHeaders(),
+          });
       if (this.#phase !== 'connecting') throw new Error('caller left while connecting');
       this.#phase = 'connected';
       this.#dialogs = { caller, other };
@@ -263,6 +287,19 @@ export class InboundCall implements CallControl {
     } finally {
       this.#forks.delete(key);
     }
+  }
+
+  /** RFC 4028 §9: the Session-Expires of our 200 to the caller. */
+  #callerSessionHeaders(): Record<string, string> {
+    const st = this.#d.sessionExpiresS;
+    if (st === undefined) return {};
+    const { req } = this.#d;
+    const sessionExpires = req.get('Session-Expires') as string | undefined;
+    const minSe = req.get('Min-SE') as string | undefined;
+    return answerSessionHeaders(
+      { ...(sessionExpires ? { sessionExpires } : {}), ...(minSe ? { minSe } : {}) },
+      st,
+    );
   }
 
   #callerGone(): void {

@@ -19,6 +19,8 @@ export interface StartCallDeps {
   readonly log: CallLog;
   /** rtpengine configured: what each call's hold program needs (else ringback). */
   readonly holdOf?: (callId: string) => NonNullable<InboundCallDeps['hold']>;
+  /** RFC 4028 session interval of every leg (config `calls.sessionExpiresS`). */
+  readonly sessionExpiresS?: number;
 }
 
 export function createStartCall(deps: StartCallDeps): StartCall {
@@ -35,6 +37,7 @@ export function createStartCall(deps: StartCallDeps): StartCall {
       devicesOf: deps.devicesOf,
       ...(deps.holdOf ? { hold: deps.holdOf(callId) } : {}),
       dialOut: deps.dialOut,
+      ...(deps.sessionExpiresS !== undefined ? { sessionExpiresS: deps.sessionExpiresS } : {}),
     });
     const info = {
       callId,
