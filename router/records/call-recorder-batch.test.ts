@@ -2,7 +2,8 @@
  * The recorder's batching, on PGlite and PostgreSQL, with every SQL statement the recorder sends
  * counted by a kysely plugin on its database handle (statements, not time): calls that end in one
  * delivery are written with one upsert per table and no read; a live call waits for the flush
- * interval (fake clock) and is then written; `stop()` writes live calls; `batchMax` splits batches;
+ * interval (fake clock) and is then written, or at once when live calls hold half the buffer;
+ * `stop()` writes live calls; `batchMax` splits batches;
  * an event for a call already written and forgotten costs one refused upsert and one reload, is a
  * duplicate and counts no fact twice.
  */
@@ -99,6 +100,17 @@ function suite(t: Test, db: Db): Promise<void> {
     t.notOk(counted.statements.includes('SelectQueryNode'));
     t.equal((await createRecordStore(db).loadCall('live1'))?.version, 2);
     await assertRows(t, createRecordStore(db), events);
+  });
+
+  t.test('live calls holding half the buffer are written without waiting for the interval', async (t) => {
+    const b = bus(t);
+    const counted = countingDb(db);
+    const w = recorderWorld(counted.db, b, { clock: new FakeClock(), bufferMax: 10 });
+    const live = ['h1', 'h2'].flatMap((callId) => answeredCall({ callId }).slice(0, 3));
+    for (const e of live) await publishRecordEvent(b, e);
+    await accounted(w, live.length);
+    t.same(counted.statements, ['InsertQueryNode', 'InsertQueryNode'], 'one batch, the clock never moved');
+    await assertRows(t, createRecordStore(db), live);
   });
 
   t.test('stop() writes the calls still live', async (t) => {

@@ -5,8 +5,8 @@
  * per event:
  *
  * - Events wait in memory per call (`live-calls.ts`). A call is written once its `call.ended` is
- *   seen; calls still live are written every `flushIntervalMs` (5 s), and everything at `idle()` /
- *   `stop()`. Writes run one batch at a time: up to `batchMax` calls, whose rows are folded and
+ *   seen; calls still live are written every `flushIntervalMs` (5 s), as soon as they hold half
+ *   of `bufferMax`, and everything at `idle()` / `stop()`. Writes run one batch at a time: up to `batchMax` calls, whose rows are folded and
  *   saved with ONE multi-row upsert per table (`row-batch.ts`); calls that end meanwhile make the
  *   next batch, so batches grow with the load.
  * - No read in the common case: a call's rows are assumed absent until a save says another writer
@@ -142,6 +142,8 @@ export class CallRecorder {
     }
     this.#live.add(event, this.#d.clock.now());
     this.#d.counters.pending.set(this.#live.pending);
+    // Half the buffer held by live calls: write them now rather than wait for the interval.
+    if (this.#live.pending >= this.#o.bufferMax / 2 && this.#draining === undefined) this.#live.markAllDue();
     if (this.#live.dueCount > 0) this.#kick();
   }
 
