@@ -6,6 +6,7 @@
 import type { Db, JsonValue } from '../../infra/db/index.js';
 import type { JsonColumn } from '../../infra/db/schema.js';
 import type { AgentEvent, AgentStatus } from '../model/agent.js';
+import { GroupCommit } from './group-commit.js';
 
 interface AgentStateTransitionsTable {
   agent_id: string;
@@ -50,21 +51,27 @@ export interface TransitionStore {
 
 export function createTransitionStore(db: Db): TransitionStore {
   const tdb = db.withTables<{ agent_state_transitions: AgentStateTransitionsTable }>();
-  return {
-    async append(row) {
-      await tdb
-        .insertInto('agent_state_transitions')
-        .values({
-          agent_id: row.agentId,
-          version: row.version,
-          from_state: row.from,
-          to_state: row.to,
-          reason: row.reason,
-          event: JSON.stringify(row.event),
-          at: row.at,
-        })
-        .execute();
+  const toValues = (row: TransitionRow) => ({
+    agent_id: row.agentId,
+    version: row.version,
+    from_state: row.from,
+    to_state: row.to,
+    reason: row.reason,
+    event: JSON.stringify(row.event),
+    at: row.at,
+  });
+  // Agents' transitions arriving together (a busy queue) share one INSERT; each append still
+  // resolves only once its own row is stored (group-commit.ts).
+  const group = new GroupCommit<TransitionRow>({
+    writeMany: async (rows) => {
+      await tdb.insertInto('agent_state_transitions').values(rows.map(toValues)).execute();
     },
+    writeOne: async (row) => {
+      await tdb.insertInto('agent_state_transitions').values(toValues(row)).execute();
+    },
+  });
+  return {
+    append: (row) => group.add(row),
     async forget(agentId) {
       await tdb.deleteFrom('agent_state_transitions').where('agent_id', '=', agentId).execute();
     },
