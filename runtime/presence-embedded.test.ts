@@ -17,14 +17,12 @@ import { parsePidf } from '../presence/codecs/pidf.js';
 import type { PidfDocument } from '../presence/codecs/pidf-types.js';
 import { Watcher } from '../presence/server/testing/sip-clients.js';
 import type { SeenNotify } from '../presence/server/testing/sip-clients.js';
-import { startEngine } from '../sip-engine/engine.js';
 import { Baresip } from '../test-support/baresip.js';
-import { loopbackEngineConfig } from '../test-support/engine-process.js';
 import { PatchbayProcess, waitForHttpStatus } from '../test-support/patchbay-process.js';
 import { freePorts } from '../test-support/ports.js';
 import { requireProgram } from '../test-support/programs.js';
 import { SipJsAgent } from '../test-support/sipjs-agent.js';
-import { connectSrf, disconnectSrf, Srf } from '../test-support/srf-app.js';
+import { srfOnOwnEngine } from '../test-support/srf-engine-app.js';
 import { waitFor } from '../test-support/wait.js';
 
 const ALICE = 'sip:alice@127.0.0.1';
@@ -103,17 +101,7 @@ async function openEvents(t: Test, httpPort: number, topics: string): Promise<En
 }
 
 /** An srf app on its own engine (UDP) for the watcher's SUBSCRIBE dialog. */
-async function watcherApp(t: Test): Promise<Srf> {
-  const [sipPort, adminPort] = (await freePorts(2)) as [number, number];
-  const engine = await startEngine(
-    loopbackEngineConfig([`sip:127.0.0.1:${sipPort};transport=udp`], adminPort),
-  );
-  t.teardown(() => engine.stop());
-  const srf = new Srf();
-  await connectSrf(srf, { port: adminPort, secret: 'cymru', reconnect: { maxAttempts: 1 } });
-  t.teardown(() => disconnectSrf(srf));
-  return srf;
-}
+const watcherApp = srfOnOwnEngine;
 
 /** REGISTER then PUBLISH from sip.js over WebSocket; resolves once the publication is accepted. */
 async function sipJsPublishes(t: Test, wsPort: number, body: string): Promise<void> {
